@@ -1,0 +1,1 @@
+//! sterk-batch (placeholder, filled in by its issue).

@@ -1,0 +1,2 @@
+//! The `sterk` binary.
+fn main() {}

@@ -1,0 +1,1 @@
+//! sterk-domain (placeholder, filled in by its issue).

@@ -1,0 +1,1 @@
+//! sterk-i18n (placeholder, filled in by its issue).

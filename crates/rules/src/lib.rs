@@ -1,0 +1,1 @@
+//! sterk-rules (placeholder, filled in by its issue).

@@ -1,0 +1,1 @@
+//! sterk-store (placeholder, filled in by its issue).

@@ -1,0 +1,1 @@
+//! sterk-web (placeholder, filled in by its issue).
