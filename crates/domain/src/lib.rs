@@ -1,1 +1,25 @@
-//! sterk-domain (placeholder, filled in by its issue).
+//! # sterk-domain: the pure core of Sterk
+//!
+//! This crate holds the values and rules every module of Sterk shares. It does no IO,
+//! knows nothing of HTTP or SQL, and cannot fail except by returning a value.
+//!
+//! - [`values`]: parsed values. "Parse, don't validate": a [`values::Money`], a
+//!   [`values::KboNumber`], a [`values::Postcode`], a [`values::Refnis`] or a
+//!   [`values::BirthDate`] can only exist when it is valid. Parsers never panic and return a
+//!   [`FieldError`] with a stable `snake_case` code that the web layer translates.
+//! - [`access`]: roles, actors and [`access::authorize`], the one function that decides
+//!   whether an actor may do an action on a resource (deny by default).
+//! - [`client`]: the minimal client record, contact channels, household composition and the
+//!   consent ledger's rules ([`client::Consent::is_active`]).
+//! - [`org`]: organisation kinds.
+//! - [`reference`]: the five krachtlijnen and the themes of the action plan.
+#![warn(missing_docs)]
+
+pub mod access;
+pub mod client;
+pub mod error;
+pub mod org;
+pub mod reference;
+pub mod values;
+
+pub use error::{FieldError, FieldErrors};

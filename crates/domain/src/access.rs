@@ -1,0 +1,323 @@
+//! Roles, actors and the one authorization function.
+//!
+//! **Architecture Invariant:** every decision whether someone may do something goes through
+//! [`authorize`]. It denies by default: an action is allowed only when a rule below names the
+//! role and the resource's scope explicitly. Client data is only ever visible to members of
+//! the organisation that recorded it; no platform role (chair, coordinator, admin) can read it.
+
+use serde::{Deserialize, Serialize};
+
+/// A database identifier of an organisation.
+pub type OrgId = i64;
+/// A database identifier of a regional platform (or the Flemish platform).
+pub type PlatformId = i64;
+/// A database identifier of an account.
+pub type AccountId = i64;
+
+/// A role an account holds. Member roles are held *in* an organisation; chair roles in a
+/// regional platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sociaal werker: client records, rights checks, help requests, signals.
+    SocialWorker,
+    /// Organisatie-beheerder: accounts, audit, consents and figures of one organisation.
+    OrgAdmin,
+    /// Vrijwilligerscoördinator / buurtwerker: volunteers and matching for one organisation.
+    VolunteerCoordinator,
+    /// Vrijwilliger: their own profile and matches.
+    Volunteer,
+    /// Regionale voorzitter: chair of one regional platform.
+    RegionalChair,
+    /// Platform-coördinator of the Flemish platform.
+    PlatformCoordinator,
+    /// Technical administrator of the installation.
+    Admin,
+}
+
+impl Role {
+    /// All roles, in the order the interface lists them.
+    pub const ALL: [Role; 7] = [
+        Role::SocialWorker,
+        Role::OrgAdmin,
+        Role::VolunteerCoordinator,
+        Role::Volunteer,
+        Role::RegionalChair,
+        Role::PlatformCoordinator,
+        Role::Admin,
+    ];
+
+    /// The stable code stored in the database and used as translation key `role-<code>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::SocialWorker => "social_worker",
+            Role::OrgAdmin => "org_admin",
+            Role::VolunteerCoordinator => "volunteer_coordinator",
+            Role::Volunteer => "volunteer",
+            Role::RegionalChair => "regional_chair",
+            Role::PlatformCoordinator => "platform_coordinator",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(code: &str) -> Result<Role, &'static str> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == code.trim())
+            .ok_or("choice_invalid")
+    }
+
+    /// Whether this role is held as a member of an organisation.
+    pub fn is_member_role(self) -> bool {
+        matches!(
+            self,
+            Role::SocialWorker | Role::OrgAdmin | Role::VolunteerCoordinator | Role::Volunteer
+        )
+    }
+}
+
+/// Who is acting: an account with its role and scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The account.
+    pub account: AccountId,
+    /// Its role.
+    pub role: Role,
+    /// The organisation it belongs to, for member roles.
+    pub org: Option<OrgId>,
+    /// The regional platform it chairs, for [`Role::RegionalChair`].
+    pub platform: Option<PlatformId>,
+}
+
+/// What an actor wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the list of an organisation's clients.
+    ListClients,
+    /// Open one client record.
+    ViewClient,
+    /// Record a new client.
+    CreateClient,
+    /// Change a client record (also household and contact data).
+    UpdateClient,
+    /// Record or withdraw a consent.
+    ManageConsent,
+    /// Export everything Sterk holds about a client (subject access).
+    ExportClient,
+    /// Erase a client's personal data.
+    EraseClient,
+    /// Read the audit trail.
+    ViewAudit,
+    /// Create accounts, reset passwords, deactivate accounts.
+    ManageAccounts,
+    /// See an organisation's public profile.
+    ViewOrganisation,
+    /// Create an organisation.
+    CreateOrganisation,
+    /// Change an organisation's profile.
+    UpdateOrganisation,
+    /// See a regional platform's internal pages.
+    ViewPlatform,
+    /// Manage a regional platform (meetings, actions, reports).
+    ManagePlatform,
+    /// Use the API with one's own tokens.
+    ManageOwnTokens,
+}
+
+impl Action {
+    /// All actions, for test matrices.
+    pub const ALL: [Action; 15] = [
+        Action::ListClients,
+        Action::ViewClient,
+        Action::CreateClient,
+        Action::UpdateClient,
+        Action::ManageConsent,
+        Action::ExportClient,
+        Action::EraseClient,
+        Action::ViewAudit,
+        Action::ManageAccounts,
+        Action::ViewOrganisation,
+        Action::CreateOrganisation,
+        Action::UpdateOrganisation,
+        Action::ViewPlatform,
+        Action::ManagePlatform,
+        Action::ManageOwnTokens,
+    ];
+}
+
+/// What the action is done on: the scope that decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+pub enum Resource {
+    /// Something that belongs to one organisation (its clients, audit, accounts, profile).
+    Org(OrgId),
+    /// A regional platform (or the Flemish platform).
+    Platform(PlatformId),
+    /// The installation as a whole (creating organisations, the list of all of them).
+    Installation,
+    /// The actor's own account.
+    OwnAccount,
+}
+
+/// Why an action was refused; the web layer shows it as a translated 403.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("forbidden")]
+pub struct Denied;
+
+/// Decides whether `actor` may do `action` on `resource`. Deny by default.
+pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<(), Denied> {
+    use Action as A;
+    use Resource as R;
+    use Role::*;
+
+    let own_org = |r: Resource| matches!(r, R::Org(id) if actor.org == Some(id));
+    let own_platform = |r: Resource| matches!(r, R::Platform(id) if actor.platform == Some(id));
+
+    let allowed = match (actor.role, action) {
+        // Everyone may manage their own API tokens and read organisation profiles.
+        (_, A::ManageOwnTokens) => matches!(resource, R::OwnAccount),
+        (_, A::ViewOrganisation) => matches!(resource, R::Org(_)),
+
+        // Client data: only members of the recording organisation who work with clients.
+        (
+            SocialWorker | OrgAdmin | VolunteerCoordinator,
+            A::ListClients | A::ViewClient | A::CreateClient | A::UpdateClient | A::ManageConsent,
+        ) => own_org(resource),
+        // Subject access and erasure are decisions of the organisation's administrator.
+        (OrgAdmin, A::ExportClient | A::EraseClient) => own_org(resource),
+        (OrgAdmin, A::ViewAudit | A::ManageAccounts | A::UpdateOrganisation) => own_org(resource),
+
+        // The installation's administrator creates organisations and their first accounts,
+        // and reads the installation-wide audit, but never client data.
+        (Admin, A::CreateOrganisation) => matches!(resource, R::Installation),
+        (Admin, A::UpdateOrganisation | A::ManageAccounts) => matches!(resource, R::Org(_)),
+        (Admin, A::ViewAudit) => matches!(resource, R::Installation),
+        (Admin, A::ViewPlatform) => true,
+
+        // Platform roles.
+        (RegionalChair, A::ViewPlatform | A::ManagePlatform) => own_platform(resource),
+        (PlatformCoordinator, A::ViewPlatform | A::ManagePlatform) => {
+            matches!(resource, R::Platform(_))
+        }
+
+        _ => false,
+    };
+    if allowed { Ok(()) } else { Err(Denied) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(role: Role) -> Actor {
+        Actor {
+            account: 1,
+            role,
+            org: Some(10),
+            platform: Some(3),
+        }
+    }
+
+    #[test]
+    fn client_data_stays_in_the_recording_organisation() {
+        for role in Role::ALL {
+            for action in [
+                Action::ListClients,
+                Action::ViewClient,
+                Action::UpdateClient,
+                Action::ExportClient,
+            ] {
+                assert!(
+                    authorize(&actor(role), action, Resource::Org(11)).is_err(),
+                    "{role:?} {action:?} other org"
+                );
+            }
+        }
+        for role in [
+            Role::RegionalChair,
+            Role::PlatformCoordinator,
+            Role::Admin,
+            Role::Volunteer,
+        ] {
+            assert!(
+                authorize(&actor(role), Action::ViewClient, Resource::Org(10)).is_err(),
+                "{role:?}"
+            );
+        }
+        assert!(
+            authorize(
+                &actor(Role::SocialWorker),
+                Action::ViewClient,
+                Resource::Org(10)
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &actor(Role::SocialWorker),
+                Action::EraseClient,
+                Resource::Org(10)
+            )
+            .is_err()
+        );
+        assert!(
+            authorize(
+                &actor(Role::OrgAdmin),
+                Action::EraseClient,
+                Resource::Org(10)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn deny_by_default_for_every_unlisted_pair() {
+        // Volunteers may do nothing but manage their tokens and read organisation profiles.
+        for action in Action::ALL {
+            for resource in [
+                Resource::Org(10),
+                Resource::Platform(3),
+                Resource::Installation,
+                Resource::OwnAccount,
+            ] {
+                let ok = authorize(&actor(Role::Volunteer), action, resource).is_ok();
+                let expected = matches!(
+                    (action, resource),
+                    (Action::ManageOwnTokens, Resource::OwnAccount)
+                        | (Action::ViewOrganisation, Resource::Org(_))
+                );
+                assert_eq!(ok, expected, "{action:?} {resource:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn chairs_manage_only_their_own_platform() {
+        assert!(
+            authorize(
+                &actor(Role::RegionalChair),
+                Action::ManagePlatform,
+                Resource::Platform(3)
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &actor(Role::RegionalChair),
+                Action::ManagePlatform,
+                Resource::Platform(4)
+            )
+            .is_err()
+        );
+        assert!(
+            authorize(
+                &actor(Role::PlatformCoordinator),
+                Action::ManagePlatform,
+                Resource::Platform(4)
+            )
+            .is_ok()
+        );
+    }
+}
