@@ -1,0 +1,114 @@
+//! Organisations.
+
+use crate::audit::{self, Entry};
+use crate::{Db, StoreError, now_ms};
+use sterk_domain::org::OrgKind;
+use sterk_domain::values::{KboNumber, Name, Refnis};
+
+/// A parsed new organisation.
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    /// Name.
+    pub name: Name,
+    /// KBO number, when it has one (citizens' initiatives often have none).
+    pub kbo: Option<KboNumber>,
+    /// Kind.
+    pub kind: OrgKind,
+    /// Municipality (so regional platform).
+    pub refnis: Refnis,
+}
+
+/// An organisation with its municipality and platform.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct OrgRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// KBO number (ten digits), if any.
+    pub kbo: Option<String>,
+    /// Kind code.
+    pub kind: String,
+    /// Municipality REFNIS code.
+    pub refnis: String,
+    /// Municipality (Dutch name).
+    pub municipality_nl: String,
+    /// Municipality (French name).
+    pub municipality_fr: String,
+    /// Regional platform id.
+    pub platform_id: i64,
+    /// Regional platform code.
+    pub platform_code: String,
+}
+
+const SELECT: &str = "SELECT o.id, o.name, o.kbo, o.kind, o.refnis, m.name_nl AS municipality_nl, m.name_fr AS municipality_fr, \
+    m.platform_id, p.code AS platform_code FROM organisations o JOIN municipalities m ON m.refnis = o.refnis JOIN platforms p ON p.id = m.platform_id";
+
+/// Creates an organisation; audited. Refuses an unknown municipality or a duplicate KBO.
+pub async fn create(db: &Db, actor: Option<i64>, org: &NewOrg) -> Result<i64, StoreError> {
+    let mut tx = db.begin().await?;
+    let known: Option<(String,)> =
+        sqlx::query_as("SELECT refnis FROM municipalities WHERE refnis = $1")
+            .bind(org.refnis.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if known.is_none() {
+        return Err(StoreError::Refused("municipality_unknown"));
+    }
+    let result: Result<(i64,), sqlx::Error> =
+        sqlx::query_as("INSERT INTO organisations (name, kbo, kind, refnis, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(org.name.as_str())
+            .bind(org.kbo.map(|k| k.digits()))
+            .bind(org.kind.code())
+            .bind(org.refnis.to_string())
+            .bind(now_ms())
+            .fetch_one(&mut *tx)
+            .await;
+    let (id,) = match result {
+        Ok(row) => row,
+        Err(e) if StoreError::is_unique_violation(&e) => return Err(StoreError::Duplicate("kbo")),
+        Err(e) => return Err(e.into()),
+    };
+    audit::record(
+        &mut tx,
+        Entry {
+            account: actor,
+            org: Some(id),
+            action: "organisation.create",
+            entity: "organisation",
+            entity_id: Some(id),
+            detail: "",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// One organisation.
+pub async fn get(db: &Db, id: i64) -> Result<OrgRow, StoreError> {
+    sqlx::query_as(&format!("{SELECT} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// All organisations by name (optionally of one platform).
+pub async fn list(db: &Db, platform: Option<i64>) -> Result<Vec<OrgRow>, StoreError> {
+    Ok(match platform {
+        Some(p) => {
+            sqlx::query_as(&format!(
+                "{SELECT} WHERE m.platform_id = $1 ORDER BY o.name"
+            ))
+            .bind(p)
+            .fetch_all(db.reader())
+            .await?
+        }
+        None => {
+            sqlx::query_as(&format!("{SELECT} ORDER BY o.name"))
+                .fetch_all(db.reader())
+                .await?
+        }
+    })
+}

@@ -1,0 +1,73 @@
+//! Server-side session records (the web layer's session store keeps them here, so every
+//! instance behind a load balancer sees the same sessions).
+
+use crate::{Db, StoreError, now_ms};
+
+/// Loads a session's data if it has not expired.
+pub async fn load(db: &Db, id: &str) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+            .bind(id)
+            .bind(now_ms())
+            .fetch_optional(db.reader())
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Creates a session; returns false when the id is taken (the caller draws a new one).
+pub async fn create(db: &Db, id: &str, data: &str, expires_at: i64) -> Result<bool, StoreError> {
+    let mut tx = db.begin().await?;
+    let result = sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(data)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await;
+    match result {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(true)
+        }
+        Err(e) if StoreError::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Saves (inserts or replaces) a session.
+pub async fn save(db: &Db, id: &str, data: &str, expires_at: i64) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a session.
+pub async fn delete(db: &Db, id: &str) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes expired sessions; returns how many.
+pub async fn delete_expired(db: &Db) -> Result<u64, StoreError> {
+    let mut tx = db.begin().await?;
+    let n = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(n)
+}

@@ -1,0 +1,513 @@
+//! The storage test suite. Every test runs on SQLite and, when configured, PostgreSQL
+//! (see `sterk_store::testing`).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use sterk_domain::access::{Actor, Role};
+use sterk_domain::client::{ConsentMethod, ConsentPurpose, ContactChannel, Household};
+use sterk_domain::org::OrgKind;
+use sterk_domain::values::{Name, Refnis};
+use sterk_store::accounts::{self, LoginOutcome, NewAccount};
+use sterk_store::clients::{self, ClientInput, ConsentInput};
+use sterk_store::orgs::{self, NewOrg};
+use sterk_store::{Db, StoreError, audit, demo, reference, sessions, testing, tokens};
+use time::macros::date;
+
+async fn org(db: &Db, name: &str, body: u64, nis: &str) -> i64 {
+    orgs::create(
+        db,
+        None,
+        &NewOrg {
+            name: Name::parse(name).unwrap(),
+            kbo: Some(demo::kbo_from_body(body)),
+            kind: OrgKind::Ocmw,
+            refnis: Refnis::parse(nis).unwrap(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn worker(db: &Db, org: i64, email: &str, role: Role) -> Actor {
+    let id = accounts::create(
+        db,
+        None,
+        NewAccount {
+            email: email.into(),
+            display_name: "W".into(),
+            role,
+            org_id: Some(org),
+            platform_id: None,
+            password: "correct horse battery".into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    Actor {
+        account: id,
+        role,
+        org: Some(org),
+        platform: None,
+    }
+}
+
+fn client_input(name: &str) -> ClientInput {
+    ClientInput {
+        name: Name::parse(name).unwrap(),
+        birth: None,
+        refnis: Some(Refnis::parse("44021").unwrap()),
+        languages: vec!["nl"],
+        channels: vec![ContactChannel::Phone],
+        phone: Some("+32470000000".into()),
+        email: None,
+        address: Some("Kerkstraat 1".into()),
+        household: Household {
+            adults: 1,
+            children: 0,
+            lives_alone: true,
+        },
+        notes: "private note".into(),
+    }
+}
+
+fn consent(purpose: ConsentPurpose, recipient: Option<i64>) -> ConsentInput {
+    ConsentInput {
+        purpose,
+        recipient_org: recipient,
+        method: ConsentMethod::Oral,
+        given_on: date!(2026 - 01 - 01),
+        expires_on: None,
+        note: String::new(),
+    }
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(db.reader()).await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn reference_data_covers_flanders_and_brussels() {
+    for t in testing::all("refdata").await.unwrap() {
+        let db = &t.db;
+        // 285 Flemish municipalities since the mergers of 1 January 2025, and 19 in Brussels.
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM municipalities").await,
+            304,
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            count(
+                db,
+                "SELECT COUNT(*) FROM municipalities WHERE region_id = '04000'"
+            )
+            .await,
+            19,
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM platforms WHERE kind = 'regional'").await,
+            6
+        );
+        for p in reference::platforms(db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|p| p.kind == "regional")
+        {
+            let n = count(
+                db,
+                &format!(
+                    "SELECT COUNT(*) FROM municipalities WHERE platform_id = {}",
+                    p.id
+                ),
+            )
+            .await;
+            assert!(n >= 19, "platform {} has {n} municipalities", p.code);
+        }
+        let gent = reference::municipality(db, "44021").await.unwrap().unwrap();
+        assert_eq!(gent.name_nl, "Gent");
+        assert_eq!(
+            gent.platform_id, 4,
+            "Gent belongs to the Oost-Vlaanderen platform"
+        );
+        let leuven = reference::municipalities_for_postcode(db, "3000")
+            .await
+            .unwrap();
+        assert_eq!(leuven[0].name_nl, "Leuven");
+        assert!(count(db, "SELECT COUNT(*) FROM postal_codes").await > 500);
+        assert_eq!(count(db, "SELECT COUNT(*) FROM krachtlijnen").await, 5);
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM themes WHERE kind = 'challenge'").await,
+            8
+        );
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM themes WHERE kind = 'further'").await,
+            2
+        );
+        // Migrating again is a no-op.
+        db.migrate().await.unwrap();
+        assert_eq!(count(db, "SELECT COUNT(*) FROM municipalities").await, 304);
+    }
+}
+
+#[tokio::test]
+async fn organisations_refuse_duplicate_kbo_and_unknown_municipality() {
+    for t in testing::all("orgs").await.unwrap() {
+        let db = &t.db;
+        let a = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let dup = orgs::create(
+            db,
+            None,
+            &NewOrg {
+                name: Name::parse("Other").unwrap(),
+                kbo: Some(demo::kbo_from_body(20_716_501)),
+                kind: OrgKind::Caw,
+                refnis: Refnis::parse("11002").unwrap(),
+            },
+        )
+        .await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate("kbo"))),
+            "{}: {dup:?}",
+            t.name
+        );
+        let unknown = orgs::create(
+            db,
+            None,
+            &NewOrg {
+                name: Name::parse("Namur").unwrap(),
+                kbo: None,
+                kind: OrgKind::Caw,
+                refnis: Refnis::parse("92094").unwrap(),
+            },
+        )
+        .await;
+        assert!(matches!(
+            unknown,
+            Err(StoreError::Refused("municipality_unknown"))
+        ));
+        let row = orgs::get(db, a).await.unwrap();
+        assert_eq!(row.platform_code, "oost-vlaanderen");
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM organisations").await,
+            1,
+            "nothing half-saved"
+        );
+        assert_eq!(
+            count(
+                db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'organisation.create'"
+            )
+            .await,
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn client_data_stays_in_its_organisation_and_every_read_is_audited() {
+    for t in testing::all("clients").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let antw = org(db, "CAW Antwerpen", 41_093_422, "11002").await;
+        let w1 = worker(db, gent, "a@x.be", Role::SocialWorker).await;
+        let w2 = worker(db, antw, "b@x.be", Role::SocialWorker).await;
+        let id = clients::create(db, &w1, &client_input("Mevrouw X"))
+            .await
+            .unwrap();
+        assert_eq!(clients::get(db, &w1, id).await.unwrap().name, "Mevrouw X");
+        assert!(
+            matches!(clients::get(db, &w2, id).await, Err(StoreError::NotFound)),
+            "{}",
+            t.name
+        );
+        let (list, total) = clients::list(db, &w2, "", 0, 50).await.unwrap();
+        assert!(list.is_empty() && total == 0);
+        let (list, total) = clients::list(db, &w1, "mevr", 0, 50).await.unwrap();
+        assert_eq!((list.len(), total), (1, 1));
+        let mut changed = client_input("Mevrouw Y");
+        changed.household = Household {
+            adults: 2,
+            children: 1,
+            lives_alone: false,
+        };
+        assert!(matches!(
+            clients::update(db, &w2, id, &changed).await,
+            Err(StoreError::NotFound)
+        ));
+        clients::update(db, &w1, id, &changed).await.unwrap();
+        assert_eq!(clients::get(db, &w1, id).await.unwrap().adults, 2);
+        let trail = audit::page(db, Some(gent), None, 100).await.unwrap();
+        let actions: Vec<&str> = trail.iter().map(|r| r.action.as_str()).collect();
+        for expected in [
+            "client.create",
+            "client.view",
+            "client.list",
+            "client.update",
+        ] {
+            assert!(
+                actions.contains(&expected),
+                "{}: {expected} missing in {actions:?}",
+                t.name
+            );
+        }
+        assert!(
+            trail.iter().all(|r| !r.detail.contains("Mevrouw")),
+            "no personal data in the audit detail"
+        );
+        assert!(
+            audit::page(db, Some(antw), None, 100)
+                .await
+                .unwrap()
+                .iter()
+                .all(|r| r.entity_id != Some(id) || r.action == "account.create")
+        );
+    }
+}
+
+#[tokio::test]
+async fn sharing_checks_the_consent_ledger_and_a_withdrawal_takes_effect_at_once() {
+    for t in testing::all("consent").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let caw = org(db, "CAW Oost-Vlaanderen", 41_093_422, "44021").await;
+        let other = org(db, "Buurtwerk", 44_220_913, "24062").await;
+        let w = worker(db, gent, "a@x.be", Role::SocialWorker).await;
+        let r = worker(db, caw, "r@x.be", Role::SocialWorker).await;
+        let id = clients::create(db, &w, &client_input("Amina"))
+            .await
+            .unwrap();
+        let today = date!(2026 - 03 - 01);
+        let refused = clients::refer(db, &w, id, caw, "needs debt help", today).await;
+        assert!(
+            matches!(
+                refused,
+                Err(StoreError::Refused("consent_missing_referral"))
+            ),
+            "{}: {refused:?}",
+            t.name
+        );
+        assert_eq!(count(db, "SELECT COUNT(*) FROM referrals").await, 0);
+        assert_eq!(
+            count(
+                db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'client.refer'"
+            )
+            .await,
+            0,
+            "a refused sharing leaves no audit row either"
+        );
+        let c = clients::record_consent(db, &w, id, &consent(ConsentPurpose::Referral, Some(caw)))
+            .await
+            .unwrap();
+        // Consent for one recipient does not cover another.
+        assert!(clients::refer(db, &w, id, other, "x", today).await.is_err());
+        clients::refer(db, &w, id, caw, "needs debt help", today)
+            .await
+            .unwrap();
+        let received = clients::referrals_received(db, &r).await.unwrap();
+        assert_eq!(received.len(), 1);
+        assert_eq!(received[0].client_name, "Amina");
+        clients::withdraw_consent(db, &w, id, c, today)
+            .await
+            .unwrap();
+        assert!(matches!(
+            clients::refer(db, &w, id, caw, "again", today).await,
+            Err(StoreError::Refused(_))
+        ));
+        let ledger = clients::consents(db, &w, id).await.unwrap();
+        assert_eq!(ledger[0].withdrawn_on.as_deref(), Some("2026-03-01"));
+    }
+}
+
+#[tokio::test]
+async fn export_holds_everything_and_erasure_leaves_nothing_personal() {
+    for t in testing::all("erase").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let caw = org(db, "CAW", 41_093_422, "44021").await;
+        let admin = worker(db, gent, "adm@x.be", Role::OrgAdmin).await;
+        let id = clients::create(db, &admin, &client_input("Dirk Vermeulen"))
+            .await
+            .unwrap();
+        clients::record_consent(
+            db,
+            &admin,
+            id,
+            &consent(ConsentPurpose::Referral, Some(caw)),
+        )
+        .await
+        .unwrap();
+        clients::refer(db, &admin, id, caw, "referral note", date!(2026 - 02 - 01))
+            .await
+            .unwrap();
+        let export = clients::export(db, &admin, id).await.unwrap();
+        let text = export.to_string();
+        assert!(
+            text.contains("Dirk Vermeulen")
+                && text.contains("referral")
+                && text.contains("Kerkstraat 1"),
+            "{}",
+            t.name
+        );
+        assert_eq!(export["consents"].as_array().unwrap().len(), 1);
+        clients::erase(db, &admin, id).await.unwrap();
+        let dump: Vec<(String, Option<String>, Option<String>, String)> =
+            sqlx::query_as("SELECT name, phone, address, notes FROM clients")
+                .fetch_all(db.reader())
+                .await
+                .unwrap();
+        assert_eq!(dump, vec![(String::new(), None, None, String::new())]);
+        let (name, note): (String, String) =
+            sqlx::query_as("SELECT client_name, note FROM referrals")
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+        assert_eq!((name.as_str(), note.as_str()), ("", ""));
+        assert_eq!(count(db, "SELECT COUNT(*) FROM consents").await, 0);
+        assert_eq!(
+            count(
+                db,
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'client.erase'"
+            )
+            .await,
+            1
+        );
+        assert!(matches!(
+            clients::get(db, &admin, id)
+                .await
+                .map(|c| c.erased_at.is_some()),
+            Ok(true)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    for t in testing::all("audit").await.unwrap() {
+        let db = &t.db;
+        org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let mut tx = db.begin().await.unwrap();
+        assert!(
+            sqlx::query("UPDATE audit_log SET action = 'x'")
+                .execute(&mut *tx)
+                .await
+                .is_err(),
+            "{}",
+            t.name
+        );
+        drop(tx);
+        let mut tx = db.begin().await.unwrap();
+        assert!(
+            sqlx::query("DELETE FROM audit_log")
+                .execute(&mut *tx)
+                .await
+                .is_err()
+        );
+        drop(tx);
+        assert_eq!(count(db, "SELECT COUNT(*) FROM audit_log").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn logins_are_rate_limited_per_account() {
+    for t in testing::all("login").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        worker(db, gent, "a@x.be", Role::SocialWorker).await;
+        assert!(matches!(
+            accounts::login(db, "A@x.be", "correct horse battery", "127.0.0.1")
+                .await
+                .unwrap(),
+            LoginOutcome::Ok(_)
+        ));
+        for _ in 0..accounts::MAX_FAILURES_PER_ACCOUNT {
+            assert!(matches!(
+                accounts::login(db, "a@x.be", "wrong password", "10.0.0.1")
+                    .await
+                    .unwrap(),
+                LoginOutcome::Invalid
+            ));
+        }
+        assert!(
+            matches!(
+                accounts::login(db, "a@x.be", "correct horse battery", "10.0.0.2")
+                    .await
+                    .unwrap(),
+                LoginOutcome::RateLimited
+            ),
+            "{}",
+            t.name
+        );
+        assert!(matches!(
+            accounts::login(db, "nobody@x.be", "whatever12", "10.0.0.3")
+                .await
+                .unwrap(),
+            LoginOutcome::Invalid
+        ));
+    }
+}
+
+#[tokio::test]
+async fn sessions_and_tokens() {
+    for t in testing::all("sess").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let w = worker(db, gent, "a@x.be", Role::SocialWorker).await;
+        let far = sterk_store::now_ms() + 60_000;
+        assert!(sessions::create(db, "s1", "{}", far).await.unwrap());
+        assert!(
+            !sessions::create(db, "s1", "{}", far).await.unwrap(),
+            "ids are unique"
+        );
+        sessions::save(db, "s1", "{\"a\":1}", far).await.unwrap();
+        assert_eq!(
+            sessions::load(db, "s1").await.unwrap().as_deref(),
+            Some("{\"a\":1}")
+        );
+        sessions::save(db, "old", "{}", 1).await.unwrap();
+        assert_eq!(sessions::load(db, "old").await.unwrap(), None, "{}", t.name);
+        assert_eq!(sessions::delete_expired(db).await.unwrap(), 1);
+        sessions::delete(db, "s1").await.unwrap();
+        assert_eq!(sessions::load(db, "s1").await.unwrap(), None);
+
+        let secret = tokens::create(db, w.account, w.org, "script")
+            .await
+            .unwrap();
+        assert_eq!(
+            tokens::account_for(db, &secret).await.unwrap(),
+            Some(w.account)
+        );
+        assert_eq!(tokens::account_for(db, "sterk_nope").await.unwrap(), None);
+        let id = tokens::list(db, w.account).await.unwrap()[0].id;
+        tokens::revoke(db, w.account, w.org, id).await.unwrap();
+        assert_eq!(tokens::account_for(db, &secret).await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn demo_data_loads_once() {
+    for t in testing::all("demo").await.unwrap() {
+        let db = &t.db;
+        assert!(demo::load(db).await.unwrap());
+        assert!(!demo::load(db).await.unwrap(), "{}", t.name);
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM accounts").await,
+            demo::DEMO_ACCOUNTS.len() as i64
+        );
+        assert!(matches!(
+            accounts::login(
+                db,
+                demo::DEMO_ACCOUNTS[0].email,
+                demo::DEMO_PASSWORD,
+                "127.0.0.1"
+            )
+            .await
+            .unwrap(),
+            LoginOutcome::Ok(_)
+        ));
+    }
+}
