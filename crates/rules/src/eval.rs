@@ -1,0 +1,869 @@
+//! Evaluation: the three-valued operations, the per-right decision, the
+//! one-household evaluator with explanation and the columnar batch evaluator.
+//!
+//! Both evaluators call the same scalar operations and the same `decide`
+//! function, which is why their results are identical; the batch evaluator
+//! only changes the loop order (node by node over a chunk of households).
+
+use serde_json::{Value, json};
+use time::Date;
+
+use crate::household::{HouseholdError, Prepared};
+use crate::model::{
+    CMP_EQ, CMP_GE, CMP_GT, CMP_LE, CMP_LT, CondKind, Model, Node, ParamDef, ParamValue, Right,
+    SLOT_ALREADY, SLOT_PARAM_UNKNOWN, SLOT_UNVERIFIED,
+};
+use crate::{Household, Money};
+
+/// One three-valued value: `None` is unknown.
+pub(crate) type Cell = Option<i64>;
+
+/// The status of one right for one household.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// All conditions pass.
+    Eligible,
+    /// Conditions pass, but a caveat applies (discretion, application-only
+    /// route, unverified or unknown parameter).
+    Likely,
+    /// A condition fails (see `eligible_from` for a waiting period).
+    NotEligible,
+    /// Conditions cannot be decided: inputs are missing (see `missing`).
+    NeedsInfo,
+    /// The household already receives it.
+    AlreadyReceives,
+}
+
+impl Status {
+    /// The snake_case code (`eligible`, `likely`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Eligible => "eligible",
+            Status::Likely => "likely",
+            Status::NotEligible => "not_eligible",
+            Status::NeedsInfo => "needs_info",
+            Status::AlreadyReceives => "already_receives",
+        }
+    }
+    /// Parses a snake_case code.
+    pub fn from_code(s: &str) -> Option<Status> {
+        Some(match s {
+            "eligible" => Status::Eligible,
+            "likely" => Status::Likely,
+            "not_eligible" => Status::NotEligible,
+            "needs_info" => Status::NeedsInfo,
+            "already_receives" => Status::AlreadyReceives,
+            _ => return None,
+        })
+    }
+}
+
+/// A set of reason codes of one right, as bits over [`Right::reason_codes`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ReasonSet(pub u64);
+
+/// A set of inputs, as bits over [`Model::inputs`] (bit order = ask order).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct InputSet(pub u128);
+
+impl InputSet {
+    /// Input indices in ask order.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        (0..128usize).filter(move |i| self.0 & (1u128 << i) != 0)
+    }
+}
+
+/// The compact result for one right and one household: what both evaluators
+/// produce, and what the batch screening writes out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Outcome {
+    /// Status.
+    pub status: Status,
+    /// The amount (per [`Right::amount_period`]) when eligible or likely and computable.
+    pub amount: Option<Money>,
+    /// A known future date from which the household becomes eligible (waiting period).
+    pub eligible_from: Option<Date>,
+    /// Reason codes.
+    pub reasons: ReasonSet,
+    /// Missing inputs to ask (for `needs_info`, and for `likely` because of an unknown caveat).
+    pub missing: InputSet,
+    /// True when a parameter this right uses is unverified or unknown on the reference date.
+    pub unverified: bool,
+}
+
+impl Right {
+    /// The reason codes of a set, in slot order.
+    pub fn reasons(&self, set: ReasonSet) -> impl Iterator<Item = &str> {
+        self.reason_codes
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| *i < 64 && set.0 & (1u64 << i) != 0)
+            .map(|(_, s)| s.as_str())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Scalar operations (shared by both evaluators)
+
+#[inline(always)]
+fn k_and(a: Cell, b: Cell) -> Cell {
+    match (a, b) {
+        (Some(0), _) | (_, Some(0)) => Some(0),
+        (Some(_), Some(_)) => Some(1),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn k_or(a: Cell, b: Cell) -> Cell {
+    match (a, b) {
+        (Some(x), _) | (_, Some(x)) if x != 0 => Some(1),
+        (Some(_), Some(_)) => Some(0),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn cmp(op: u8, a: Cell, b: Cell) -> Cell {
+    let (a, b) = (a?, b?);
+    Some(i64::from(match op {
+        CMP_EQ => a == b,
+        CMP_LT => a < b,
+        CMP_LE => a <= b,
+        CMP_GT => a > b,
+        CMP_GE => a >= b,
+        _ => a != b,
+    }))
+}
+
+#[inline(always)]
+fn if_(c: Cell, a: Cell, b: Cell) -> Cell {
+    match c {
+        Some(0) => b,
+        Some(_) => a,
+        // Unknown condition: the result is still known when both branches agree.
+        None if a == b => a,
+        None => None,
+    }
+}
+
+fn date_of(jd: i64) -> Option<Date> {
+    Date::from_julian_day(i32::try_from(jd).ok()?).ok()
+}
+
+/// Adds months; the day is clamped to the end of the month (31 Jan + 1 month = 28/29 Feb).
+fn add_months(d: Cell, n: Cell) -> Cell {
+    let d = date_of(d?)?;
+    let n = n?;
+    let total = i64::from(d.year()) * 12 + i64::from(u8::from(d.month())) - 1 + n;
+    let y = i32::try_from(total.div_euclid(12)).ok()?;
+    let m = time::Month::try_from(u8::try_from(total.rem_euclid(12) + 1).ok()?).ok()?;
+    let last = time::util::days_in_month(m, y);
+    let out = Date::from_calendar_date(y, m, d.day().min(last)).ok()?;
+    Some(i64::from(out.to_julian_day()))
+}
+
+/// Whole months from `a` to `b` (negative when `b` is before `a`).
+fn months_between(a: Cell, b: Cell) -> Cell {
+    let (a, b) = (a?, b?);
+    if b < a {
+        return months_between(Some(b), Some(a)).map(|m| -m);
+    }
+    let (da, db) = (date_of(a)?, date_of(b)?);
+    let mut m = (i64::from(db.year()) - i64::from(da.year())) * 12
+        + i64::from(u8::from(db.month()))
+        - i64::from(u8::from(da.month()));
+    if add_months(Some(a), Some(m))? > b {
+        m -= 1;
+    }
+    Some(m)
+}
+
+#[inline(always)]
+fn node_value(
+    node: &Node,
+    get: impl Fn(u32) -> Cell,
+    input: impl Fn(u16) -> Cell,
+    ctx: &DateCtx,
+) -> Cell {
+    match *node {
+        Node::Const(c) => c,
+        Node::Input(i) => input(i),
+        Node::Param(p) => ctx.params.get(p as usize).copied().flatten(),
+        Node::RefDate => Some(ctx.date_jd),
+        Node::Not(a) => get(a).map(|x| i64::from(x == 0)),
+        Node::And(a, b) => k_and(get(a), get(b)),
+        Node::Or(a, b) => k_or(get(a), get(b)),
+        Node::Cmp(op, a, b) => cmp(op, get(a), get(b)),
+        Node::Add(a, b) => get(a)?.checked_add(get(b)?),
+        Node::Sub(a, b) => get(a)?.checked_sub(get(b)?),
+        Node::Mul(a, b) => get(a)?.checked_mul(get(b)?),
+        Node::Div(a, b) => crate::money::div_round(get(a)?, get(b)?),
+        Node::Neg(a) => get(a)?.checked_neg(),
+        Node::If(c, a, b) => if_(get(c), get(a), get(b)),
+        Node::Min(a, b) => Some(get(a)?.min(get(b)?)),
+        Node::Max(a, b) => Some(get(a)?.max(get(b)?)),
+        Node::AddMonths(a, b) => add_months(get(a), get(b)),
+        Node::MonthsBetween(a, b) => months_between(get(a), get(b)),
+        Node::YearsBetween(a, b) => months_between(get(a), get(b)).map(|m| m / 12),
+    }
+}
+
+/// Everything that depends only on the reference date: parameter values and
+/// which rights use an unverified or unknown parameter.
+#[derive(Clone, Debug)]
+pub struct DateCtx {
+    date: Date,
+    date_jd: i64,
+    params: Vec<Cell>,
+    right_unverified: Vec<bool>,
+}
+
+impl Model {
+    /// Resolves every parameter on `date`. Reuse it to evaluate many
+    /// households on the same date.
+    pub fn date_ctx(&self, date: Date) -> DateCtx {
+        let entries: Vec<Option<&ParamValue>> = self.params.iter().map(|p| p.at(date)).collect();
+        let params = entries.iter().map(|e| e.and_then(|v| v.value)).collect();
+        let right_unverified = self
+            .rights
+            .iter()
+            .map(|r| {
+                r.params_used
+                    .iter()
+                    .any(|&p| match entries.get(p as usize).copied().flatten() {
+                        None => true,
+                        Some(v) => v.unverified || v.value.is_none(),
+                    })
+            })
+            .collect();
+        DateCtx {
+            date,
+            date_jd: i64::from(date.to_julian_day()),
+            params,
+            right_unverified,
+        }
+    }
+}
+
+/// The per-right decision from condition values. Shared by both evaluators.
+fn decide(
+    r: &Right,
+    ri: usize,
+    val: impl Fn(u32) -> Cell,
+    known: impl Fn(usize) -> bool,
+    ctx: &DateCtx,
+) -> Outcome {
+    let unverified = ctx.right_unverified.get(ri).copied().unwrap_or(true);
+    let mut out = Outcome {
+        status: Status::NotEligible,
+        amount: None,
+        eligible_from: None,
+        reasons: ReasonSet(0),
+        missing: InputSet(0),
+        unverified,
+    };
+    if let Some(a) = r.already
+        && matches!(val(a), Some(x) if x != 0)
+    {
+        out.status = Status::AlreadyReceives;
+        out.reasons.0 = 1 << SLOT_ALREADY;
+        return out;
+    }
+    let bit = |s: u8| 1u64 << (s & 63);
+    let (mut fail, mut unk_reasons, mut pass, mut wait_reasons) = (0u64, 0u64, 0u64, 0u64);
+    let mut unk_inputs = 0u128;
+    let mut wait: Option<i64> = None;
+    for c in &r.conditions {
+        let v = match &c.kind {
+            CondKind::Test(n) => val(*n).map(|x| x != 0),
+            CondKind::AnyOf(routes) => {
+                let mut any_unknown = false;
+                let mut passed = None;
+                for ro in routes {
+                    match val(ro.node) {
+                        Some(x) if x != 0 => {
+                            passed = Some(ro.slot);
+                            break;
+                        }
+                        Some(_) => {}
+                        None => any_unknown = true,
+                    }
+                }
+                match passed {
+                    Some(s) => {
+                        pass |= bit(s);
+                        Some(true)
+                    }
+                    None if any_unknown => None,
+                    None => Some(false),
+                }
+            }
+            CondKind::FromDate(n) => match val(*n) {
+                Some(d) if ctx.date_jd >= d => Some(true),
+                Some(d) => {
+                    wait = Some(wait.map_or(d, |w| w.max(d)));
+                    wait_reasons |= bit(c.fail_slot);
+                    continue;
+                }
+                None => None,
+            },
+        };
+        match v {
+            Some(true) => {}
+            Some(false) => fail |= bit(c.fail_slot),
+            None => {
+                unk_reasons |= bit(c.unknown_slot);
+                unk_inputs |= c.inputs;
+            }
+        }
+    }
+    if fail != 0 {
+        out.reasons.0 = fail;
+        return out;
+    }
+    let missing_of = |bits: u128| -> u128 {
+        let mut m = 0u128;
+        let mut b = bits;
+        while b != 0 {
+            let i = b.trailing_zeros() as usize;
+            b &= b - 1;
+            if !known(i) {
+                m |= 1u128 << i;
+            }
+        }
+        m
+    };
+    out.eligible_from = wait.and_then(date_of);
+    if unk_reasons != 0 {
+        let missing = missing_of(unk_inputs);
+        out.missing.0 = missing;
+        if missing != 0 {
+            out.status = Status::NeedsInfo;
+            out.reasons.0 = unk_reasons | wait_reasons;
+            return out;
+        }
+        // Nothing to ask: the unknown comes from a parameter not found.
+        out.reasons.0 = unk_reasons | wait_reasons | bit(SLOT_PARAM_UNKNOWN);
+        if wait.is_some() {
+            return out;
+        }
+        out.status = Status::Likely;
+        out.amount = r.amount.and_then(&val).map(Money);
+        return out;
+    }
+    if wait.is_some() {
+        out.reasons.0 = wait_reasons;
+        return out;
+    }
+    let mut cav = 0u64;
+    let mut cav_inputs = 0u128;
+    for c in &r.caveats {
+        match val(c.node) {
+            Some(0) => {}
+            Some(_) => cav |= bit(c.slot),
+            None => {
+                cav |= bit(c.slot);
+                cav_inputs |= c.inputs;
+            }
+        }
+    }
+    out.missing.0 = missing_of(cav_inputs);
+    if unverified {
+        cav |= bit(SLOT_UNVERIFIED);
+    }
+    out.status = if cav != 0 {
+        Status::Likely
+    } else {
+        Status::Eligible
+    };
+    out.reasons.0 = pass | cav;
+    out.amount = r.amount.and_then(val).map(Money);
+    out
+}
+
+// ---------------------------------------------------------------------------
+// One household, with explanation
+
+/// Pass, fail or unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tri {
+    /// The condition holds.
+    Pass,
+    /// It does not.
+    Fail,
+    /// It cannot be decided.
+    Unknown,
+}
+
+impl Tri {
+    fn of(c: Cell) -> Tri {
+        match c {
+            None => Tri::Unknown,
+            Some(0) => Tri::Fail,
+            Some(_) => Tri::Pass,
+        }
+    }
+    /// `pass`, `fail` or `unknown`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Tri::Pass => "pass",
+            Tri::Fail => "fail",
+            Tri::Unknown => "unknown",
+        }
+    }
+}
+
+/// How one condition came out.
+#[derive(Clone, Debug)]
+pub struct ConditionTrace {
+    /// Pass, fail or unknown (on the reference date).
+    pub outcome: Tri,
+    /// For `any_of`, each route.
+    pub routes: Vec<Tri>,
+    /// For a waiting period, the date from which it passes.
+    pub from_date: Option<Date>,
+}
+
+/// A parameter used by a right and the value that applied.
+#[derive(Clone, Debug)]
+pub struct ParamUse<'m> {
+    /// The parameter.
+    pub param: &'m ParamDef,
+    /// The dated value applying on the reference date (`None`: no value for that date).
+    pub value: Option<&'m ParamValue>,
+}
+
+/// The result for one right, with its explanation.
+#[derive(Clone, Debug)]
+pub struct RightResult<'m> {
+    /// The right.
+    pub right: &'m Right,
+    /// Status, amount, reasons, missing inputs.
+    pub outcome: Outcome,
+    /// Per condition, in the rule file's order.
+    pub conditions: Vec<ConditionTrace>,
+    /// Per caveat: whether it applies.
+    pub caveats: Vec<Tri>,
+    /// Parameters used, with the values applying on the reference date.
+    pub parameters: Vec<ParamUse<'m>>,
+}
+
+/// The evaluation of one household on one date.
+#[derive(Clone, Debug)]
+pub struct Evaluation<'m> {
+    /// The model evaluated.
+    pub model: &'m Model,
+    /// Reference date.
+    pub reference_date: Date,
+    /// One result per right, in the model's order.
+    pub rights: Vec<RightResult<'m>>,
+    /// Missing inputs over all rights, in ask order: the first is the next question.
+    pub next_questions: InputSet,
+}
+
+impl Model {
+    /// Evaluates one household on `date`. Fails only when the household
+    /// does not fit the model (the error names the field).
+    pub fn evaluate(&self, h: &Household, date: Date) -> Result<Evaluation<'_>, HouseholdError> {
+        let p = self.prepare(h)?;
+        Ok(self.evaluate_prepared(&p, &self.date_ctx(date)))
+    }
+
+    /// Evaluates a prepared household with a precomputed date context.
+    pub fn evaluate_prepared(&self, p: &Prepared, ctx: &DateCtx) -> Evaluation<'_> {
+        let mut vals: Vec<Cell> = Vec::with_capacity(self.nodes.len());
+        let input = |i: u16| p.values.get(i as usize).copied().flatten();
+        for n in &self.nodes {
+            let v = node_value(n, |c| vals.get(c as usize).copied().flatten(), input, ctx);
+            vals.push(v);
+        }
+        let val = |n: u32| vals.get(n as usize).copied().flatten();
+        let known = |i: usize| p.values.get(i).is_some_and(|v| v.is_some());
+        let mut rights = Vec::with_capacity(self.rights.len());
+        let mut next = 0u128;
+        for (ri, r) in self.rights.iter().enumerate() {
+            let outcome = decide(r, ri, val, known, ctx);
+            if matches!(outcome.status, Status::NeedsInfo | Status::Likely) {
+                next |= outcome.missing.0;
+            }
+            let conditions = r
+                .conditions
+                .iter()
+                .map(|c| match &c.kind {
+                    CondKind::Test(n) => ConditionTrace {
+                        outcome: Tri::of(val(*n)),
+                        routes: Vec::new(),
+                        from_date: None,
+                    },
+                    CondKind::AnyOf(routes) => {
+                        let rs: Vec<Tri> = routes.iter().map(|ro| Tri::of(val(ro.node))).collect();
+                        let o = if rs.contains(&Tri::Pass) {
+                            Tri::Pass
+                        } else if rs.contains(&Tri::Unknown) {
+                            Tri::Unknown
+                        } else {
+                            Tri::Fail
+                        };
+                        ConditionTrace {
+                            outcome: o,
+                            routes: rs,
+                            from_date: None,
+                        }
+                    }
+                    CondKind::FromDate(n) => {
+                        let d = val(*n);
+                        ConditionTrace {
+                            outcome: Tri::of(d.map(|d| i64::from(ctx.date_jd >= d))),
+                            routes: Vec::new(),
+                            from_date: d.and_then(date_of),
+                        }
+                    }
+                })
+                .collect();
+            let caveats = r.caveats.iter().map(|c| Tri::of(val(c.node))).collect();
+            let parameters = r
+                .params_used
+                .iter()
+                .filter_map(|&i| self.params.get(i as usize))
+                .map(|param| ParamUse {
+                    param,
+                    value: param.at(ctx.date),
+                })
+                .collect();
+            rights.push(RightResult {
+                right: r,
+                outcome,
+                conditions,
+                caveats,
+                parameters,
+            });
+        }
+        Evaluation {
+            model: self,
+            reference_date: ctx.date,
+            rights,
+            next_questions: InputSet(next),
+        }
+    }
+}
+
+fn date_str(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+fn param_value_json(p: &ParamDef, v: Option<i64>) -> Value {
+    match (p.ty, v) {
+        (_, None) => Value::Null,
+        (crate::model::Ty::Date, Some(jd)) => {
+            date_of(jd).map_or(Value::Null, |d| json!(date_str(d)))
+        }
+        (crate::model::Ty::Bool, Some(b)) => json!(b != 0),
+        (_, Some(x)) => json!(x),
+    }
+}
+
+impl<'m> RightResult<'m> {
+    /// Reason codes, in slot order.
+    pub fn reasons(&self) -> Vec<&'m str> {
+        self.right.reasons(self.outcome.reasons).collect()
+    }
+    /// Names of missing inputs in ask order.
+    pub fn missing<'a>(&self, model: &'a Model) -> Vec<&'a str> {
+        self.outcome
+            .missing
+            .iter()
+            .filter_map(|i| model.inputs.get(i))
+            .map(|d| d.name.as_str())
+            .collect()
+    }
+
+    /// The JSON form of this result (see the crate documentation for the shape).
+    pub fn to_json(&self, model: &Model) -> Value {
+        let r = self.right;
+        let o = &self.outcome;
+        let conditions: Vec<Value> = r
+            .conditions
+            .iter()
+            .zip(&self.conditions)
+            .map(|(c, t)| {
+                let mut v = json!({
+                    "id": c.id,
+                    "description": c.description,
+                    "outcome": t.outcome.code(),
+                });
+                if !t.routes.is_empty() {
+                    v["routes"] = c
+                        .routes()
+                        .iter()
+                        .zip(&t.routes)
+                        .map(|(ro, tr)| json!({"id": ro.id, "description": ro.description, "outcome": tr.code()}))
+                        .collect();
+                }
+                if let Some(d) = t.from_date {
+                    v["from_date"] = json!(date_str(d));
+                }
+                v
+            })
+            .collect();
+        let caveats: Vec<Value> = r
+            .caveats
+            .iter()
+            .zip(&self.caveats)
+            .map(|(c, t)| json!({"id": c.id, "description": c.description, "applies": t.code()}))
+            .collect();
+        let parameters: Vec<Value> = self
+            .parameters
+            .iter()
+            .map(|u| match u.value {
+                Some(v) => json!({
+                    "name": u.param.name,
+                    "description": u.param.description,
+                    "value": param_value_json(u.param, v.value),
+                    "from": date_str(v.from),
+                    "until": v.until.map(date_str),
+                    "source": v.source,
+                    "retrieved": v.retrieved.map(date_str),
+                    "unverified": v.unverified || v.value.is_none(),
+                    "note": v.note,
+                }),
+                None => json!({
+                    "name": u.param.name,
+                    "description": u.param.description,
+                    "value": Value::Null,
+                    "from": Value::Null,
+                    "until": Value::Null,
+                    "source": Value::Null,
+                    "retrieved": Value::Null,
+                    "unverified": true,
+                    "note": "no value for the reference date",
+                }),
+            })
+            .collect();
+        json!({
+            "id": r.id,
+            "name": r.name,
+            "authority": r.authority,
+            "granting": r.granting,
+            "status": o.status.code(),
+            "amount_cents": o.amount.map(Money::cents),
+            "amount_period": r.amount_period,
+            "eligible_from": o.eligible_from.map(date_str),
+            "reasons": self.reasons(),
+            "missing_inputs": self.missing(model),
+            "unverified": o.unverified,
+            "explanation": {
+                "conditions": conditions,
+                "caveats": caveats,
+                "parameters": parameters,
+                "legal": r.legal,
+            },
+        })
+    }
+}
+
+impl Evaluation<'_> {
+    /// The public JSON form (the API contract; see the crate documentation).
+    pub fn to_json(&self) -> Value {
+        let rights: Vec<Value> = self.rights.iter().map(|r| r.to_json(self.model)).collect();
+        let next: Vec<Value> = self
+            .next_questions
+            .iter()
+            .filter_map(|i| self.model.inputs.get(i))
+            .map(|d| json!({"input": d.name, "question": d.question}))
+            .collect();
+        json!({
+            "reference_date": date_str(self.reference_date),
+            "rights": rights,
+            "next_questions": next,
+        })
+    }
+}
+
+impl serde::Serialize for Evaluation<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Columnar batch evaluation
+
+/// Households in columns: one column per model input, one cell per household.
+/// Fill it from CSV/Parquet with [`Model::parse_text`] or from prepared rows.
+#[derive(Clone, Debug, Default)]
+pub struct HouseholdColumns {
+    /// `columns[input][row]`; all columns have the same length.
+    pub columns: Vec<Vec<Option<i64>>>,
+}
+
+impl HouseholdColumns {
+    /// Empty columns for `model`.
+    pub fn new(model: &Model) -> Self {
+        HouseholdColumns {
+            columns: vec![Vec::new(); model.inputs.len()],
+        }
+    }
+    /// Number of households.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, Vec::len)
+    }
+    /// True when there are no households.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Appends a prepared household.
+    pub fn push(&mut self, p: &Prepared) {
+        for (i, col) in self.columns.iter_mut().enumerate() {
+            col.push(p.values.get(i).copied().flatten());
+        }
+    }
+    /// Removes all households, keeping the allocations.
+    pub fn clear(&mut self) {
+        for c in &mut self.columns {
+            c.clear();
+        }
+    }
+    /// Builds columns from prepared households.
+    pub fn from_prepared(model: &Model, rows: &[Prepared]) -> Self {
+        let mut c = Self::new(model);
+        for r in rows {
+            c.push(r);
+        }
+        c
+    }
+}
+
+/// Results of a batch: `outcomes[right][row]`, rights in the model's order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BatchResult {
+    /// One vector per right, one outcome per household.
+    pub outcomes: Vec<Vec<Outcome>>,
+}
+
+const CHUNK: usize = 256;
+
+/// A reusable columnar evaluator for one model and one reference date.
+/// Keeps its scratch buffers between calls, so streaming chunk after chunk
+/// allocates nothing per household.
+pub struct BatchEvaluator<'m> {
+    model: &'m Model,
+    ctx: DateCtx,
+    buf: Vec<Cell>,
+}
+
+impl<'m> BatchEvaluator<'m> {
+    /// The date context in use.
+    pub fn date_ctx(&self) -> &DateCtx {
+        &self.ctx
+    }
+
+    /// Evaluates all households in `cols`, appending to `out` (which is
+    /// cleared first). Gives exactly the outcomes of [`Model::evaluate`].
+    pub fn evaluate_into(&mut self, cols: &HouseholdColumns, out: &mut BatchResult) {
+        let m = self.model;
+        let n_rows = cols.len();
+        out.outcomes.resize_with(m.rights.len(), Vec::new);
+        for o in &mut out.outcomes {
+            o.clear();
+            o.reserve(n_rows);
+        }
+        self.buf.resize(m.nodes.len() * CHUNK, None);
+        let mut start = 0;
+        while start < n_rows {
+            let len = CHUNK.min(n_rows - start);
+            self.run_chunk(cols, start, len);
+            let buf = &self.buf;
+            for (ri, r) in m.rights.iter().enumerate() {
+                for i in 0..len {
+                    let val = |n: u32| buf.get(n as usize * CHUNK + i).copied().flatten();
+                    let known = |k: usize| {
+                        cols.columns
+                            .get(k)
+                            .and_then(|c| c.get(start + i))
+                            .is_some_and(|v| v.is_some())
+                    };
+                    let o = decide(r, ri, val, known, &self.ctx);
+                    out.outcomes[ri].push(o);
+                }
+            }
+            start += len;
+        }
+    }
+
+    /// Evaluates node by node over one chunk. Each arm is a tight loop over
+    /// the same scalar operation the one-household evaluator uses.
+    fn run_chunk(&mut self, cols: &HouseholdColumns, start: usize, len: usize) {
+        let ctx = &self.ctx;
+        for (k, node) in self.model.nodes.iter().enumerate() {
+            let (before, rest) = self.buf.split_at_mut(k * CHUNK);
+            let out = &mut rest[..len];
+            let col = |c: u32| -> &[Cell] {
+                let s = c as usize * CHUNK;
+                before.get(s..s + len).unwrap_or(&[])
+            };
+            macro_rules! bin {
+                ($a:expr, $b:expr, $f:expr) => {{
+                    let (ca, cb) = (col($a), col($b));
+                    for ((o, &x), &y) in out.iter_mut().zip(ca).zip(cb) {
+                        *o = $f(x, y);
+                    }
+                }};
+            }
+            match *node {
+                Node::Const(c) => out.fill(c),
+                Node::Param(p) => out.fill(ctx.params.get(p as usize).copied().flatten()),
+                Node::RefDate => out.fill(Some(ctx.date_jd)),
+                Node::Input(i) => match cols
+                    .columns
+                    .get(i as usize)
+                    .and_then(|c| c.get(start..start + len))
+                {
+                    Some(src) => out.copy_from_slice(src),
+                    None => out.fill(None),
+                },
+                Node::And(a, b) => bin!(a, b, k_and),
+                Node::Or(a, b) => bin!(a, b, k_or),
+                Node::Cmp(op, a, b) => bin!(a, b, |x, y| cmp(op, x, y)),
+                Node::Add(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_add(y?)),
+                Node::Sub(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_sub(y?)),
+                Node::Min(a, b) => bin!(a, b, |x: Cell, y: Cell| Some(x?.min(y?))),
+                Node::Max(a, b) => bin!(a, b, |x: Cell, y: Cell| Some(x?.max(y?))),
+                _ => {
+                    // Rarer nodes: the generic per-row path, same semantics.
+                    for (i, o) in out.iter_mut().enumerate() {
+                        let get = |c: u32| before.get(c as usize * CHUNK + i).copied().flatten();
+                        let input = |c: u16| {
+                            cols.columns
+                                .get(c as usize)
+                                .and_then(|col| col.get(start + i))
+                                .copied()
+                                .flatten()
+                        };
+                        *o = node_value(node, get, input, ctx);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Model {
+    /// A reusable batch evaluator for `date`.
+    pub fn batch_evaluator(&self, date: Date) -> BatchEvaluator<'_> {
+        BatchEvaluator {
+            model: self,
+            ctx: self.date_ctx(date),
+            buf: Vec::new(),
+        }
+    }
+
+    /// Evaluates households in columns on `date`. Same outcomes as
+    /// [`Model::evaluate`] for each household.
+    pub fn evaluate_batch(&self, cols: &HouseholdColumns, date: Date) -> BatchResult {
+        let mut out = BatchResult::default();
+        self.batch_evaluator(date).evaluate_into(cols, &mut out);
+        out
+    }
+}
