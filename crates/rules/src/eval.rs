@@ -88,7 +88,9 @@ pub struct Outcome {
     pub reasons: ReasonSet,
     /// Missing inputs to ask (for `needs_info`, and for `likely` because of an unknown caveat).
     pub missing: InputSet,
-    /// True when a parameter this right uses is unverified or unknown on the reference date.
+    /// True when this result relies on a parameter that is unverified or has no
+    /// value on the reference date (the passing conditions and the amount for a
+    /// positive result, the failing conditions for `not_eligible`).
     pub unverified: bool,
 }
 
@@ -217,7 +219,8 @@ pub struct DateCtx {
     date: Date,
     date_jd: i64,
     params: Vec<Cell>,
-    right_unverified: Vec<bool>,
+    /// Bit per parameter whose value on this date is missing, unknown or unverified.
+    unverified: u128,
 }
 
 impl Model {
@@ -226,44 +229,63 @@ impl Model {
     pub fn date_ctx(&self, date: Date) -> DateCtx {
         let entries: Vec<Option<&ParamValue>> = self.params.iter().map(|p| p.at(date)).collect();
         let params = entries.iter().map(|e| e.and_then(|v| v.value)).collect();
-        let right_unverified = self
-            .rights
-            .iter()
-            .map(|r| {
-                r.params_used
-                    .iter()
-                    .any(|&p| match entries.get(p as usize).copied().flatten() {
-                        None => true,
-                        Some(v) => v.unverified || v.value.is_none(),
-                    })
-            })
-            .collect();
+        let mut unverified = 0u128;
+        for (i, e) in entries.iter().enumerate() {
+            let bad = match e {
+                None => true,
+                Some(v) => v.unverified || v.value.is_none(),
+            };
+            if bad {
+                unverified |= 1u128 << (i & 127);
+            }
+        }
         DateCtx {
             date,
             date_jd: i64::from(date.to_julian_day()),
             params,
-            right_unverified,
+            unverified,
         }
     }
 }
 
 /// The per-right decision from condition values. Shared by both evaluators.
-fn decide(
-    r: &Right,
-    ri: usize,
-    val: impl Fn(u32) -> Cell,
-    known: impl Fn(usize) -> bool,
-    ctx: &DateCtx,
-) -> Outcome {
-    let unverified = ctx.right_unverified.get(ri).copied().unwrap_or(true);
+/// The missing inputs that make node `root` unknown: walks down from it
+/// through unknown children only (and only the taken branch of an `if` whose
+/// condition is known), so inputs that cannot change the result are not asked.
+fn blame(nodes: &[Node], root: u32, val: &impl Fn(u32) -> Cell) -> u128 {
+    let mut out = 0u128;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if val(n).is_some() {
+            continue;
+        }
+        let Some(node) = nodes.get(n as usize) else {
+            continue;
+        };
+        match *node {
+            Node::Input(i) => out |= 1u128 << (u32::from(i) & 127),
+            Node::If(c, a, b) => match val(c) {
+                Some(0) => stack.push(b),
+                Some(_) => stack.push(a),
+                None => stack.extend([c, a, b]),
+            },
+            _ => stack.extend(crate::model::children(node).into_iter().flatten()),
+        }
+    }
+    out
+}
+
+fn decide(r: &Right, nodes: &[Node], val: impl Fn(u32) -> Cell, ctx: &DateCtx) -> Outcome {
     let mut out = Outcome {
         status: Status::NotEligible,
         amount: None,
         eligible_from: None,
         reasons: ReasonSet(0),
         missing: InputSet(0),
-        unverified,
+        unverified: false,
     };
+    // Parameters the result relies on (positive side and failing side).
+    let (mut relied, mut relied_fail) = (0u128, 0u128);
     if let Some(a) = r.already
         && matches!(val(a), Some(x) if x != 0)
     {
@@ -294,6 +316,10 @@ fn decide(
                 match passed {
                     Some(s) => {
                         pass |= bit(s);
+                        relied |= routes
+                            .iter()
+                            .find(|ro| ro.slot == s)
+                            .map_or(0, |ro| ro.params);
                         Some(true)
                     }
                     None if any_unknown => None,
@@ -301,8 +327,12 @@ fn decide(
                 }
             }
             CondKind::FromDate(n) => match val(*n) {
-                Some(d) if ctx.date_jd >= d => Some(true),
+                Some(d) if ctx.date_jd >= d => {
+                    relied |= c.params;
+                    Some(true)
+                }
                 Some(d) => {
+                    relied_fail |= c.params;
                     wait = Some(wait.map_or(d, |w| w.max(d)));
                     wait_reasons |= bit(c.fail_slot);
                     continue;
@@ -311,40 +341,43 @@ fn decide(
             },
         };
         match v {
-            Some(true) => {}
-            Some(false) => fail |= bit(c.fail_slot),
+            Some(true) => {
+                if let CondKind::Test(_) = c.kind {
+                    relied |= c.params;
+                }
+            }
+            Some(false) => {
+                fail |= bit(c.fail_slot);
+                relied_fail |= c.params;
+            }
             None => {
                 unk_reasons |= bit(c.unknown_slot);
-                unk_inputs |= c.inputs;
+                unk_inputs |= match &c.kind {
+                    CondKind::Test(n) | CondKind::FromDate(n) => blame(nodes, *n, &val),
+                    CondKind::AnyOf(routes) => routes
+                        .iter()
+                        .fold(0, |a, ro| a | blame(nodes, ro.node, &val)),
+                };
             }
         }
     }
     if fail != 0 {
         out.reasons.0 = fail;
+        out.unverified = relied_fail & ctx.unverified != 0;
         return out;
     }
-    let missing_of = |bits: u128| -> u128 {
-        let mut m = 0u128;
-        let mut b = bits;
-        while b != 0 {
-            let i = b.trailing_zeros() as usize;
-            b &= b - 1;
-            if !known(i) {
-                m |= 1u128 << i;
-            }
-        }
-        m
-    };
     out.eligible_from = wait.and_then(date_of);
     if unk_reasons != 0 {
-        let missing = missing_of(unk_inputs);
+        let missing = unk_inputs;
         out.missing.0 = missing;
+        out.unverified = (relied | relied_fail) & ctx.unverified != 0;
         if missing != 0 {
             out.status = Status::NeedsInfo;
             out.reasons.0 = unk_reasons | wait_reasons;
             return out;
         }
         // Nothing to ask: the unknown comes from a parameter not found.
+        out.unverified = true;
         out.reasons.0 = unk_reasons | wait_reasons | bit(SLOT_PARAM_UNKNOWN);
         if wait.is_some() {
             return out;
@@ -355,6 +388,7 @@ fn decide(
     }
     if wait.is_some() {
         out.reasons.0 = wait_reasons;
+        out.unverified = relied_fail & ctx.unverified != 0;
         return out;
     }
     let mut cav = 0u64;
@@ -362,15 +396,25 @@ fn decide(
     for c in &r.caveats {
         match val(c.node) {
             Some(0) => {}
-            Some(_) => cav |= bit(c.slot),
+            Some(_) => {
+                cav |= bit(c.slot);
+                relied |= c.params;
+            }
             None => {
                 cav |= bit(c.slot);
-                cav_inputs |= c.inputs;
+                cav_inputs |= blame(nodes, c.node, &val);
             }
         }
     }
-    out.missing.0 = missing_of(cav_inputs);
-    if unverified {
+    out.missing.0 = cav_inputs;
+    out.amount = r.amount.and_then(val).map(Money);
+    if r.amount.is_some() {
+        // An amount that cannot be computed because a figure is missing also
+        // makes the result rely on unverified figures.
+        relied |= r.amount_params;
+    }
+    out.unverified = relied & ctx.unverified != 0;
+    if out.unverified {
         cav |= bit(SLOT_UNVERIFIED);
     }
     out.status = if cav != 0 {
@@ -379,7 +423,6 @@ fn decide(
         Status::Eligible
     };
     out.reasons.0 = pass | cav;
-    out.amount = r.amount.and_then(val).map(Money);
     out
 }
 
@@ -480,11 +523,10 @@ impl Model {
             vals.push(v);
         }
         let val = |n: u32| vals.get(n as usize).copied().flatten();
-        let known = |i: usize| p.values.get(i).is_some_and(|v| v.is_some());
         let mut rights = Vec::with_capacity(self.rights.len());
         let mut next = 0u128;
-        for (ri, r) in self.rights.iter().enumerate() {
-            let outcome = decide(r, ri, val, known, ctx);
+        for r in &self.rights {
+            let outcome = decide(r, &self.nodes, val, ctx);
             if matches!(outcome.status, Status::NeedsInfo | Status::Likely) {
                 next |= outcome.missing.0;
             }
@@ -778,13 +820,7 @@ impl<'m> BatchEvaluator<'m> {
             for (ri, r) in m.rights.iter().enumerate() {
                 for i in 0..len {
                     let val = |n: u32| buf.get(n as usize * CHUNK + i).copied().flatten();
-                    let known = |k: usize| {
-                        cols.columns
-                            .get(k)
-                            .and_then(|c| c.get(start + i))
-                            .is_some_and(|v| v.is_some())
-                    };
-                    let o = decide(r, ri, val, known, &self.ctx);
+                    let o = decide(r, &m.nodes, val, &self.ctx);
                     out.outcomes[ri].push(o);
                 }
             }

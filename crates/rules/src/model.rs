@@ -141,6 +141,7 @@ pub struct Route {
     pub description: Text,
     pub(crate) node: u32,
     pub(crate) slot: u8,
+    pub(crate) params: u128,
 }
 
 #[derive(Clone, Debug)]
@@ -166,6 +167,7 @@ pub struct Condition {
     pub(crate) fail_slot: u8,
     pub(crate) unknown_slot: u8,
     pub(crate) inputs: u128,
+    pub(crate) params: u128,
 }
 
 impl Condition {
@@ -193,6 +195,7 @@ pub struct Caveat {
     pub(crate) node: u32,
     pub(crate) slot: u8,
     pub(crate) inputs: u128,
+    pub(crate) params: u128,
 }
 
 /// A right, as compiled from its rule file.
@@ -224,6 +227,7 @@ pub struct Right {
     pub params_used: Vec<u16>,
     pub(crate) already: Option<u32>,
     pub(crate) amount: Option<u32>,
+    pub(crate) amount_params: u128,
 }
 
 /// Fixed reason slots present in every right.
@@ -1611,6 +1615,15 @@ pub fn load_sources(files: &[SourceFile<'_>]) -> (Option<Model>, Vec<Diagnostic>
         }
     }
     let input_bits = input_bits(&c.nodes);
+    let param_bits = param_bits(&c.nodes);
+    if c.params.len() > 128 {
+        c.d.err(
+            "model.yaml",
+            Pos::default(),
+            "too_many_parameters",
+            "at most 128 parameters are supported".into(),
+        );
+    }
     for r in &mut rights {
         for cond in &mut r.conditions {
             cond.inputs = match &cond.kind {
@@ -1619,10 +1632,21 @@ pub fn load_sources(files: &[SourceFile<'_>]) -> (Option<Model>, Vec<Diagnostic>
                     .iter()
                     .fold(0, |a, ro| a | input_bits[ro.node as usize]),
             };
+            cond.params = match &mut cond.kind {
+                CondKind::Test(n) | CondKind::FromDate(n) => param_bits[*n as usize],
+                CondKind::AnyOf(routes) => {
+                    for ro in routes.iter_mut() {
+                        ro.params = param_bits[ro.node as usize];
+                    }
+                    routes.iter().fold(0, |a, ro| a | ro.params)
+                }
+            };
         }
         for cv in &mut r.caveats {
             cv.inputs = input_bits[cv.node as usize];
+            cv.params = param_bits[cv.node as usize];
         }
+        r.amount_params = r.amount.map_or(0, |n| param_bits[n as usize]);
         r.params_used = params_used(&c.nodes, r);
     }
     let mut diags = c.d.list;
@@ -1637,7 +1661,7 @@ pub fn load_sources(files: &[SourceFile<'_>]) -> (Option<Model>, Vec<Diagnostic>
     (Some(model), diags)
 }
 
-fn children(n: &Node) -> [Option<u32>; 3] {
+pub(crate) fn children(n: &Node) -> [Option<u32>; 3] {
     match *n {
         Node::Const(_) | Node::Input(_) | Node::Param(_) | Node::RefDate => [None; 3],
         Node::Not(a) | Node::Neg(a) => [Some(a), None, None],
@@ -1663,6 +1687,21 @@ fn input_bits(nodes: &[Node]) -> Vec<u128> {
         let mut b = 0u128;
         if let Node::Input(s) = n {
             b |= 1u128 << (u32::from(*s) & 127);
+        }
+        for c in children(n).into_iter().flatten() {
+            b |= bits.get(c as usize).copied().unwrap_or(0);
+        }
+        bits[i] = b;
+    }
+    bits
+}
+
+fn param_bits(nodes: &[Node]) -> Vec<u128> {
+    let mut bits = vec![0u128; nodes.len()];
+    for (i, n) in nodes.iter().enumerate() {
+        let mut b = 0u128;
+        if let Node::Param(p) = n {
+            b |= 1u128 << (u32::from(*p) & 127);
         }
         for c in children(n).into_iter().flatten() {
             b |= bits.get(c as usize).copied().unwrap_or(0);
@@ -1775,6 +1814,7 @@ fn compile_right(c: &mut Compiler<'_>, raw: &RawRight) -> Option<Right> {
                         description: desc.clone(),
                         node: n,
                         slot: s,
+                        params: 0,
                     });
                 }
                 CondKind::AnyOf(out)
@@ -1798,6 +1838,7 @@ fn compile_right(c: &mut Compiler<'_>, raw: &RawRight) -> Option<Right> {
             fail_slot,
             unknown_slot,
             inputs: 0,
+            params: 0,
         });
     }
     let mut caveats = Vec::new();
@@ -1811,6 +1852,7 @@ fn compile_right(c: &mut Compiler<'_>, raw: &RawRight) -> Option<Right> {
             node: n,
             slot: s,
             inputs: 0,
+            params: 0,
         });
     }
     let amount = raw.amount.as_ref().map(|e| {
@@ -1850,5 +1892,6 @@ fn compile_right(c: &mut Compiler<'_>, raw: &RawRight) -> Option<Right> {
         params_used: Vec::new(),
         already,
         amount,
+        amount_params: 0,
     })
 }
