@@ -1,1 +1,103 @@
-//! sterk-web (placeholder, filled in by its issue).
+//! # sterk-web: the web interface and the JSON API
+//!
+//! [`app`] builds the axum router for an [`AppState`]. Pages are rendered on the server
+//! with askama templates (`templates/`) and work without JavaScript; htmx, served from
+//! `/static`, only enhances them. The JSON API lives under `/api/v1` ([`api`]), with its
+//! OpenAPI document at `/api/v1/openapi.json`.
+//!
+//! Cross-cutting layers, outermost first: metrics and request tracing, security headers
+//! ([`security`]), sessions stored in the database ([`session_store`]), CSRF checks on every
+//! state-changing request ([`csrf`]). Every page handler takes a [`ctx::Ctx`]: the
+//! language, the signed-in account and the CSRF token. Every decision whether someone may do
+//! something goes through `sterk_domain::access::authorize` (see [`ctx::Ctx::authorize`]).
+//!
+//! Errors: handlers return [`error::AppError`], converted in one place into a translated
+//! page (or JSON under `/api`). Messages of people are never logged.
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod csrf;
+pub mod ctx;
+pub mod error;
+pub mod forms;
+pub mod pages;
+pub mod security;
+pub mod session_store;
+
+use axum::Router;
+use axum::routing::get;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
+use sterk_i18n::I18n;
+use sterk_store::Db;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (browsers treat http://127.0.0.1 and localhost as secure
+    /// contexts, so this stays on even for local use).
+    pub secure_cookies: bool,
+    /// Session lifetime without activity, in minutes.
+    pub session_minutes: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { secure_cookies: true, session_minutes: 8 * 60 }
+    }
+}
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Translations.
+    pub i18n: Arc<I18n>,
+    /// Settings.
+    pub config: Arc<WebConfig>,
+    /// The Prometheus recorder's handle, when metrics are on.
+    pub metrics: Option<PrometheusHandle>,
+}
+
+impl AppState {
+    /// A state for `db` with default settings.
+    pub fn new(db: Db, config: WebConfig, metrics: Option<PrometheusHandle>) -> AppState {
+        let (i18n, problems) = I18n::load();
+        for p in problems {
+            tracing::error!(i18n.lang = p.lang, i18n.problem = %p.message, "translation file has a problem");
+        }
+        AppState { db, i18n: Arc::new(i18n), config: Arc::new(config), metrics }
+    }
+}
+
+/// Installs the global Prometheus recorder (once per process) and returns its handle.
+pub fn install_metrics() -> Option<PrometheusHandle> {
+    metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok()
+}
+
+/// The application: pages, API, static files and all layers.
+pub fn app(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(state.db.clone()))
+        .with_name("sterk_session")
+        .with_secure(state.config.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.config.session_minutes)));
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(pages::ops::healthz))
+        .route("/metrics", get(pages::ops::metrics))
+        .route("/static/{file}", get(security::static_file))
+        .fallback(pages::ops::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::check))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(security::observe))
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
+        .with_state(state)
+}

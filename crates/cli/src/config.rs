@@ -1,0 +1,108 @@
+//! Configuration: one typed struct. Defaults make a bare `sterk serve` work; an optional
+//! TOML file overrides them; environment variables (`STERK_…`) override the file; command
+//! line flags override everything.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub addr: String,
+    /// Database URL: `sqlite://data/sterk.db` (default) or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    /// Mark cookies `Secure` (keep on; browsers allow secure cookies on http://127.0.0.1).
+    pub secure_cookies: bool,
+    /// Session lifetime without activity, in minutes.
+    pub session_minutes: i64,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+    /// Log filter (tracing's env-filter syntax).
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/sterk.db".into(),
+            secure_cookies: true,
+            session_minutes: 8 * 60,
+            log_format: "text".into(),
+            log: "info".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the configuration: defaults, then `file` (or `./sterk.toml` when it exists and
+    /// no file is named), then the environment.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let path: Option<PathBuf> = match file {
+            Some(p) => Some(p.to_owned()),
+            None => std::env::var_os("STERK_CONFIG").map(PathBuf::from).or_else(|| {
+                let p = PathBuf::from("sterk.toml");
+                p.exists().then_some(p)
+            }),
+        };
+        let mut config = match path {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p).map_err(|e| anyhow::anyhow!("cannot read configuration file {}: {e}", p.display()))?;
+                toml::from_str(&text).map_err(|e| anyhow::anyhow!("configuration file {}: {e}", p.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok())?;
+        Ok(config)
+    }
+
+    /// Applies `STERK_*` variables read through `get`.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        if let Some(v) = get("STERK_ADDR") {
+            self.addr = v;
+        }
+        if let Some(v) = get("STERK_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = get("STERK_SECURE_COOKIES") {
+            self.secure_cookies = parse_bool(&v).ok_or_else(|| anyhow::anyhow!("STERK_SECURE_COOKIES must be true or false, not {v:?}"))?;
+        }
+        if let Some(v) = get("STERK_SESSION_MINUTES") {
+            self.session_minutes = v.parse().map_err(|_| anyhow::anyhow!("STERK_SESSION_MINUTES must be a whole number of minutes, not {v:?}"))?;
+        }
+        if let Some(v) = get("STERK_LOG_FORMAT") {
+            self.log_format = v;
+        }
+        if let Some(v) = get("STERK_LOG") {
+            self.log = v;
+        }
+        Ok(())
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let mut c: Config = toml::from_str("addr = \"0.0.0.0:9000\"\nlog = \"debug\"").unwrap();
+        assert_eq!(c.addr, "0.0.0.0:9000");
+        assert_eq!(c.database_url, Config::default().database_url);
+        c.apply_env(|k| (k == "STERK_DATABASE_URL").then(|| "postgres://x@y/z".to_owned())).unwrap();
+        assert_eq!(c.database_url, "postgres://x@y/z");
+        assert_eq!(c.addr, "0.0.0.0:9000");
+        assert!(c.apply_env(|k| (k == "STERK_SECURE_COOKIES").then(|| "maybe".to_owned())).is_err());
+        assert!(toml::from_str::<Config>("adress = 1").is_err(), "unknown keys are refused");
+    }
+}
