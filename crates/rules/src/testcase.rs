@@ -189,10 +189,10 @@ fn check_case(model: &Model, case: &Node) -> Result<(), String> {
                 )));
             }
         }
-        if let Some(u) = exp.get("unverified").and_then(|n| n.as_str()) {
-            if (u == "true") != o.unverified {
-                problems.push(ctx(&format!("expected unverified {u}")));
-            }
+        if let Some(u) = exp.get("unverified").and_then(|n| n.as_str())
+            && (u == "true") != o.unverified
+        {
+            problems.push(ctx(&format!("expected unverified {u}")));
         }
     }
     if let Some(list) = case.get("next_questions") {

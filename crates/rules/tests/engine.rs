@@ -91,7 +91,7 @@ proptest! {
 
 fn random_cell(ty: Ty, choices: usize, r: u64) -> Option<i64> {
     // One in three cells unknown; values clustered around thresholds.
-    if r % 3 == 0 {
+    if r.is_multiple_of(3) {
         return None;
     }
     let x = (r / 3) as i64;
