@@ -42,15 +42,20 @@ impl Config {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         let path: Option<PathBuf> = match file {
             Some(p) => Some(p.to_owned()),
-            None => std::env::var_os("STERK_CONFIG").map(PathBuf::from).or_else(|| {
-                let p = PathBuf::from("sterk.toml");
-                p.exists().then_some(p)
-            }),
+            None => std::env::var_os("STERK_CONFIG")
+                .map(PathBuf::from)
+                .or_else(|| {
+                    let p = PathBuf::from("sterk.toml");
+                    p.exists().then_some(p)
+                }),
         };
         let mut config = match path {
             Some(p) => {
-                let text = std::fs::read_to_string(&p).map_err(|e| anyhow::anyhow!("cannot read configuration file {}: {e}", p.display()))?;
-                toml::from_str(&text).map_err(|e| anyhow::anyhow!("configuration file {}: {e}", p.display()))?
+                let text = std::fs::read_to_string(&p).map_err(|e| {
+                    anyhow::anyhow!("cannot read configuration file {}: {e}", p.display())
+                })?;
+                toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("configuration file {}: {e}", p.display()))?
             }
             None => Config::default(),
         };
@@ -67,10 +72,16 @@ impl Config {
             self.database_url = v;
         }
         if let Some(v) = get("STERK_SECURE_COOKIES") {
-            self.secure_cookies = parse_bool(&v).ok_or_else(|| anyhow::anyhow!("STERK_SECURE_COOKIES must be true or false, not {v:?}"))?;
+            self.secure_cookies = parse_bool(&v).ok_or_else(|| {
+                anyhow::anyhow!("STERK_SECURE_COOKIES must be true or false, not {v:?}")
+            })?;
         }
         if let Some(v) = get("STERK_SESSION_MINUTES") {
-            self.session_minutes = v.parse().map_err(|_| anyhow::anyhow!("STERK_SESSION_MINUTES must be a whole number of minutes, not {v:?}"))?;
+            self.session_minutes = v.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "STERK_SESSION_MINUTES must be a whole number of minutes, not {v:?}"
+                )
+            })?;
         }
         if let Some(v) = get("STERK_LOG_FORMAT") {
             self.log_format = v;
@@ -99,10 +110,17 @@ mod tests {
         let mut c: Config = toml::from_str("addr = \"0.0.0.0:9000\"\nlog = \"debug\"").unwrap();
         assert_eq!(c.addr, "0.0.0.0:9000");
         assert_eq!(c.database_url, Config::default().database_url);
-        c.apply_env(|k| (k == "STERK_DATABASE_URL").then(|| "postgres://x@y/z".to_owned())).unwrap();
+        c.apply_env(|k| (k == "STERK_DATABASE_URL").then(|| "postgres://x@y/z".to_owned()))
+            .unwrap();
         assert_eq!(c.database_url, "postgres://x@y/z");
         assert_eq!(c.addr, "0.0.0.0:9000");
-        assert!(c.apply_env(|k| (k == "STERK_SECURE_COOKIES").then(|| "maybe".to_owned())).is_err());
-        assert!(toml::from_str::<Config>("adress = 1").is_err(), "unknown keys are refused");
+        assert!(
+            c.apply_env(|k| (k == "STERK_SECURE_COOKIES").then(|| "maybe".to_owned()))
+                .is_err()
+        );
+        assert!(
+            toml::from_str::<Config>("adress = 1").is_err(),
+            "unknown keys are refused"
+        );
     }
 }

@@ -14,7 +14,11 @@ use std::process::ExitCode;
 use sterk_store::{Db, demo};
 
 #[derive(Parser)]
-#[command(name = "sterk", version, about = "Sterk: the platform for Sterk Sociaal Werk in Flanders and Brussels")]
+#[command(
+    name = "sterk",
+    version,
+    about = "Sterk: the platform for Sterk Sociaal Werk in Flanders and Brussels"
+)]
 struct Cli {
     /// A TOML configuration file (default: ./sterk.toml when it exists, or $STERK_CONFIG).
     #[arg(long, global = true)]
@@ -57,8 +61,11 @@ enum Command {
 }
 
 fn init_logs(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();
     } else {
@@ -80,7 +87,10 @@ fn main() -> ExitCode {
         Command::Rules(cmd) => rights::run_rules(cmd),
         other => {
             init_logs(&config);
-            let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("sterk: cannot start the runtime: {e}");
@@ -107,17 +117,29 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             println!("Database is up to date.");
             Ok(ExitCode::SUCCESS)
         }
-        Command::BenchSeed { orgs, clients, audit } => {
+        Command::BenchSeed {
+            orgs,
+            clients,
+            audit,
+        } => {
             let db = Db::open(&config.database_url).await?;
             if !demo::is_empty(&db).await? {
-                anyhow::bail!("the database already holds organisations; bench-seed needs an empty database");
+                anyhow::bail!(
+                    "the database already holds organisations; bench-seed needs an empty database"
+                );
             }
             demo::seed_bench(&db, orgs, clients, audit).await?;
             db.close().await;
-            println!("Seeded {orgs} organisations, {clients} clients and {audit} audit rows. Accounts: bench1@sterk.bench … bench{orgs}@sterk.bench, password {}.", demo::DEMO_PASSWORD);
+            println!(
+                "Seeded {orgs} organisations, {clients} clients and {audit} audit rows. Accounts: bench1@sterk.bench … bench{orgs}@sterk.bench, password {}.",
+                demo::DEMO_PASSWORD
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Serve { addr, demo: with_demo } => {
+        Command::Serve {
+            addr,
+            demo: with_demo,
+        } => {
             if let Some(a) = addr {
                 config.addr = a;
             }
@@ -138,9 +160,14 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
             println!("  {:<45} {:?} ({})", a.email, a.role, a.context);
         }
     }
-    let listener = tokio::net::TcpListener::bind(&config.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
     let local = listener.local_addr()?;
-    let web = sterk_web::WebConfig { secure_cookies: config.secure_cookies, session_minutes: config.session_minutes };
+    let web = sterk_web::WebConfig {
+        secure_cookies: config.secure_cookies,
+        session_minutes: config.session_minutes,
+    };
     let state = sterk_web::AppState::new(db.clone(), web, sterk_web::install_metrics());
     let app = sterk_web::app(state);
     println!("Sterk is listening on http://{local}");
@@ -156,11 +183,14 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
             }
         }
     });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -82,7 +82,7 @@ impl fmt::Display for Money {
         let raw = euros.to_string();
         let mut grouped = String::new();
         for (i, ch) in raw.chars().enumerate() {
-            if i > 0 && (raw.len() - i) % 3 == 0 {
+            if i > 0 && (raw.len() - i).is_multiple_of(3) {
                 grouped.push('.');
             }
             grouped.push(ch);

@@ -70,7 +70,10 @@ impl Lang {
             .filter_map(|part| {
                 let mut it = part.split(';');
                 let lang = Lang::parse(it.next()?)?;
-                let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse().ok()).unwrap_or(1.0);
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse().ok())
+                    .unwrap_or(1.0);
                 Some((q, lang))
             })
             .collect();
@@ -92,7 +95,9 @@ pub struct I18n {
 
 impl std::fmt::Debug for I18n {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("I18n").field("languages", &self.bundles.len()).finish()
+        f.debug_struct("I18n")
+            .field("languages", &self.bundles.len())
+            .finish()
     }
 }
 
@@ -115,7 +120,10 @@ impl I18n {
             let resource = match FluentResource::try_new(source.to_owned()) {
                 Ok(r) => r,
                 Err((r, errors)) => {
-                    problems.extend(errors.iter().map(|e| FtlProblem { lang: lang.code(), message: format!("{e:?}") }));
+                    problems.extend(errors.iter().map(|e| FtlProblem {
+                        lang: lang.code(),
+                        message: format!("{e:?}"),
+                    }));
                     r
                 }
             };
@@ -125,7 +133,10 @@ impl I18n {
             // exports and confuse screen readers more than they help here.
             bundle.set_use_isolating(false);
             if let Err(errors) = bundle.add_resource(resource) {
-                problems.extend(errors.iter().map(|e| FtlProblem { lang: lang.code(), message: format!("{e:?}") }));
+                problems.extend(errors.iter().map(|e| FtlProblem {
+                    lang: lang.code(),
+                    message: format!("{e:?}"),
+                }));
             }
             bundles.insert(lang, bundle);
         }
@@ -153,11 +164,13 @@ impl I18n {
 
     fn format(&self, lang: Lang, key: &str, args: Option<&FluentArgs<'_>>) -> String {
         for l in [lang, Lang::Nl] {
-            if let Some(bundle) = self.bundles.get(&l) {
-                if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
-                    let mut errors = Vec::new();
-                    return bundle.format_pattern(pattern, args, &mut errors).into_owned();
-                }
+            if let Some(bundle) = self.bundles.get(&l)
+                && let Some(pattern) = bundle.get_message(key).and_then(|m| m.value())
+            {
+                let mut errors = Vec::new();
+                return bundle
+                    .format_pattern(pattern, args, &mut errors)
+                    .into_owned();
             }
         }
         key.to_owned()
@@ -165,7 +178,11 @@ impl I18n {
 
     /// The message keys defined in a language's file (for completeness tests).
     pub fn keys(lang: Lang) -> Vec<String> {
-        let source = SOURCES.iter().find(|s| s.0 == lang).map(|s| s.1).unwrap_or("");
+        let source = SOURCES
+            .iter()
+            .find(|s| s.0 == lang)
+            .map(|s| s.1)
+            .unwrap_or("");
         source
             .lines()
             .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && !l.starts_with('.'))
@@ -191,14 +208,24 @@ mod tests {
             let missing: Vec<_> = nl.difference(&other).collect();
             let extra: Vec<_> = other.difference(&nl).collect();
             assert!(missing.is_empty(), "{} is missing {missing:?}", lang.code());
-            assert!(extra.is_empty(), "{} has keys Dutch lacks: {extra:?}", lang.code());
+            assert!(
+                extra.is_empty(),
+                "{} has keys Dutch lacks: {extra:?}",
+                lang.code()
+            );
         }
     }
 
     #[test]
     fn accept_language_picks_by_quality() {
-        assert_eq!(Lang::from_accept_language("fr-BE,fr;q=0.9,nl;q=0.8"), Some(Lang::Fr));
-        assert_eq!(Lang::from_accept_language("de-DE, en;q=0.5, nl;q=0.7"), Some(Lang::Nl));
+        assert_eq!(
+            Lang::from_accept_language("fr-BE,fr;q=0.9,nl;q=0.8"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            Lang::from_accept_language("de-DE, en;q=0.5, nl;q=0.7"),
+            Some(Lang::Nl)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
     }
 

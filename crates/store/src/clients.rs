@@ -288,6 +288,21 @@ pub async fn get(db: &Db, actor: &Actor, id: i64) -> Result<ClientRow, StoreErro
     Ok(row)
 }
 
+/// Whether a client of the actor's organisation with this id exists (not erased); no read of
+/// personal data, so not audited. Handlers call it before validating a form about a client,
+/// so that a foreign id is "not found" rather than a validation answer.
+pub async fn ensure_visible(db: &Db, actor: &Actor, id: i64) -> Result<(), StoreError> {
+    let org = org_of(actor)?;
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM clients WHERE id = $1 AND org_id = $2 AND erased_at IS NULL",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(db.reader())
+    .await?;
+    found.map(|_| ()).ok_or(StoreError::NotFound)
+}
+
 /// One page of the organisation's clients, by name, optionally filtered on a name prefix or
 /// fragment; the read is audited (one row per page, naming the page).
 pub async fn list(

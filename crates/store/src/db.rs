@@ -88,13 +88,12 @@ impl Db {
             .or_else(|| url.strip_prefix("sqlite:"))
         {
             let path = rest.split('?').next().unwrap_or(rest);
-            if path != ":memory:" {
-                if let Some(parent) = std::path::Path::new(path).parent() {
-                    if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
-                    }
-                }
+            let parent = std::path::Path::new(path)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty());
+            if let (false, Some(parent)) = (path == ":memory:", parent) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| StoreError::Database(sqlx::Error::Io(e)))?;
             }
             let full = if url.contains('?') {
                 url.to_owned()

@@ -56,8 +56,18 @@ pub const FLANDERS: &str = "02000";
 /// REFNIS code of the Brussels-Capital Region (also used as its "province").
 pub const BRUSSELS: &str = "04000";
 
-/// The Flemish platform and the six regional platforms: id, code, province, names (nl, fr, en).
-pub const PLATFORMS: [(i64, &str, Option<&str>, &str, &str, &str); 7] = [
+/// A platform of the reference data: id, code, province, names (nl, fr, en).
+pub type PlatformSpec = (
+    i64,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// The Flemish platform and the six regional platforms.
+pub const PLATFORMS: [PlatformSpec; 7] = [
     (
         1,
         "vlaanderen",
@@ -145,8 +155,19 @@ pub const KRACHTLIJNEN: [(&str, &str, &str, &str); 5] = [
     ),
 ];
 
-/// The ten themes: code, section, kind, the seed's heading, and short names (nl, fr, en).
-pub const THEMES: [(&str, &str, &str, &str, &str, &str, &str); 10] = [
+/// A theme of the reference data: code, section, kind, the seed's heading, short names (nl, fr, en).
+pub type ThemeSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+/// The ten themes.
+pub const THEMES: [ThemeSpec; 10] = [
     (
         "vermaatschappelijking",
         "4.1",

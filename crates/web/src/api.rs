@@ -15,10 +15,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use sterk_domain::FieldErrors;
 use sterk_domain::access::{self, Action, Actor, Resource};
 use sterk_domain::client::{ContactChannel, Household, parse_language};
 use sterk_domain::values::{BirthDate, Name, Refnis, parse_email, parse_phone, parse_text};
-use sterk_domain::FieldErrors;
 use sterk_i18n::Lang;
 use sterk_store::{accounts, clients, orgs, reference, tokens};
 use utoipa::{OpenApi, ToSchema};
@@ -38,9 +38,15 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         if let Some(c) = openapi.components.as_mut() {
-            c.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
         }
-        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new())]);
+        openapi.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]);
     }
 }
 
@@ -71,24 +77,35 @@ pub struct ApiUser {
 
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let secret = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(AppError::Unauthorized)?;
-        let account = tokens::account_for(&state.db, secret.trim()).await?.ok_or(AppError::Unauthorized)?;
+        let account = tokens::account_for(&state.db, secret.trim())
+            .await?
+            .ok_or(AppError::Unauthorized)?;
         let row = accounts::get(&state.db, account).await?;
         let actor = row.actor().ok_or(AppError::Unauthorized)?;
-        let lang = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language).unwrap_or_default();
+        let lang = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default();
         Ok(ApiUser { actor, lang })
     }
 }
 
 impl ApiUser {
     fn authorize(&self, action: Action, resource: Resource) -> Result<(), AppError> {
-        access::authorize(&self.actor, action, resource).map_err(|_| AppError::Forbidden("error-forbidden"))
+        access::authorize(&self.actor, action, resource)
+            .map_err(|_| AppError::Forbidden("error-forbidden"))
     }
     fn org(&self) -> Result<i64, AppError> {
         self.actor.org.ok_or(AppError::Forbidden("error-forbidden"))
@@ -122,9 +139,23 @@ fn validation(state: &AppState, lang: Lang, errs: FieldErrors) -> Response {
     let fields = errs
         .0
         .iter()
-        .map(|e| FieldProblem { field: e.field.clone(), code: e.code.to_owned(), message: state.i18n.t(lang, &format!("error-{}", e.code.replace('_', "-"))) })
+        .map(|e| FieldProblem {
+            field: e.field.clone(),
+            code: e.code.to_owned(),
+            message: state
+                .i18n
+                .t(lang, &format!("error-{}", e.code.replace('_', "-"))),
+        })
         .collect();
-    (StatusCode::UNPROCESSABLE_ENTITY, Json(ApiError { error: "validation".into(), message: state.i18n.t(lang, "form-has-errors"), fields })).into_response()
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(ApiError {
+            error: "validation".into(),
+            message: state.i18n.t(lang, "form-has-errors"),
+            fields,
+        }),
+    )
+        .into_response()
 }
 
 /// Who the token belongs to.
@@ -143,7 +174,12 @@ pub struct Me {
 /// Who am I.
 #[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Me), (status = 401, body = ApiError)))]
 pub async fn me(user: ApiUser) -> Json<Me> {
-    Json(Me { account: user.actor.account, role: user.actor.role.code().into(), org: user.actor.org, platform: user.actor.platform })
+    Json(Me {
+        account: user.actor.account,
+        role: user.actor.role.code().into(),
+        org: user.actor.org,
+        platform: user.actor.platform,
+    })
 }
 
 /// A client record.
@@ -174,7 +210,10 @@ pub struct ClientOut {
 }
 
 fn split(s: &str) -> Vec<String> {
-    s.split(',').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 impl From<clients::ClientRow> for ClientOut {
@@ -228,17 +267,34 @@ pub struct ListParams {
 
 /// The organisation's clients.
 #[utoipa::path(get, path = "/api/v1/clients", params(ListParams), responses((status = 200, body = ClientList), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
-pub async fn list_clients(State(state): State<AppState>, user: ApiUser, Query(p): Query<ListParams>) -> Result<Json<ClientList>, AppError> {
+pub async fn list_clients(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Query(p): Query<ListParams>,
+) -> Result<Json<ClientList>, AppError> {
     user.authorize(Action::ListClients, Resource::Org(user.org()?))?;
     let limit = p.limit.unwrap_or(50).clamp(1, 500);
     let q: String = p.q.chars().take(100).collect();
     let (rows, total) = clients::list(&state.db, &user.actor, &q, p.offset.max(0), limit).await?;
-    Ok(Json(ClientList { total, items: rows.into_iter().map(|r| ClientListItem { id: r.id, name: r.name }).collect() }))
+    Ok(Json(ClientList {
+        total,
+        items: rows
+            .into_iter()
+            .map(|r| ClientListItem {
+                id: r.id,
+                name: r.name,
+            })
+            .collect(),
+    }))
 }
 
 /// One client (the read is audited).
 #[utoipa::path(get, path = "/api/v1/clients/{id}", params(("id" = i64, Path, description = "Client id")), responses((status = 200, body = ClientOut), (status = 404, body = ApiError)))]
-pub async fn get_client(State(state): State<AppState>, user: ApiUser, Path(id): Path<i64>) -> Result<Json<ClientOut>, AppError> {
+pub async fn get_client(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ClientOut>, AppError> {
     user.authorize(Action::ViewClient, Resource::Org(user.org()?))?;
     Ok(Json(clients::get(&state.db, &user.actor, id).await?.into()))
 }
@@ -288,13 +344,40 @@ fn parse_client_in(c: &ClientIn) -> Result<clients::ClientInput, FieldErrors> {
     let mut errs = FieldErrors::new();
     let today = time::OffsetDateTime::now_utc().date();
     let name = errs.check("name", Name::parse(&c.name));
-    let birth = c.birth.as_deref().filter(|s| !s.trim().is_empty()).and_then(|b| errs.check("birth", BirthDate::parse(b, today)));
-    let refnis = c.refnis.as_deref().filter(|s| !s.trim().is_empty()).and_then(|r| errs.check("refnis", Refnis::parse(r)));
-    let languages = c.languages.iter().filter_map(|l| errs.check("languages", parse_language(l))).collect();
-    let channels = c.channels.iter().filter_map(|l| errs.check("channels", ContactChannel::parse(l))).collect();
-    let phone = c.phone.as_deref().filter(|s| !s.trim().is_empty()).and_then(|p| errs.check("phone", parse_phone(p)));
-    let email = c.email.as_deref().filter(|s| !s.trim().is_empty()).and_then(|p| errs.check("email", parse_email(p)));
-    let household = match Household::parse(&c.adults.unwrap_or(1).to_string(), &c.children.unwrap_or(0).to_string()) {
+    let birth = c
+        .birth
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|b| errs.check("birth", BirthDate::parse(b, today)));
+    let refnis = c
+        .refnis
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|r| errs.check("refnis", Refnis::parse(r)));
+    let languages = c
+        .languages
+        .iter()
+        .filter_map(|l| errs.check("languages", parse_language(l)))
+        .collect();
+    let channels = c
+        .channels
+        .iter()
+        .filter_map(|l| errs.check("channels", ContactChannel::parse(l)))
+        .collect();
+    let phone = c
+        .phone
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|p| errs.check("phone", parse_phone(p)));
+    let email = c
+        .email
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .and_then(|p| errs.check("email", parse_email(p)));
+    let household = match Household::parse(
+        &c.adults.unwrap_or(1).to_string(),
+        &c.children.unwrap_or(0).to_string(),
+    ) {
         Ok(mut h) => {
             h.lives_alone = c.lives_alone && h.adults == 1 && h.children == 0;
             Some(h)
@@ -306,32 +389,55 @@ fn parse_client_in(c: &ClientIn) -> Result<clients::ClientInput, FieldErrors> {
     };
     let notes = errs.check("notes", parse_text("", 10, false));
     match (name, household, notes) {
-        (Some(name), Some(household), Some(notes)) if errs.is_empty() => {
-            Ok(clients::ClientInput { name, birth, refnis, languages, channels, phone, email, address: None, household, notes })
-        }
+        (Some(name), Some(household), Some(notes)) if errs.is_empty() => Ok(clients::ClientInput {
+            name,
+            birth,
+            refnis,
+            languages,
+            channels,
+            phone,
+            email,
+            address: None,
+            household,
+            notes,
+        }),
         _ => Err(errs),
     }
 }
 
 /// Records a client for the token owner's organisation.
 #[utoipa::path(post, path = "/api/v1/clients", request_body = ClientIn, responses((status = 201, body = Created), (status = 422, body = ApiError), (status = 403, body = ApiError)))]
-pub async fn create_client(State(state): State<AppState>, user: ApiUser, body: Result<Json<ClientIn>, axum::extract::rejection::JsonRejection>) -> Result<Response, AppError> {
+pub async fn create_client(
+    State(state): State<AppState>,
+    user: ApiUser,
+    body: Result<Json<ClientIn>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, AppError> {
     user.authorize(Action::CreateClient, Resource::Org(user.org()?))?;
     let Json(body) = match body {
         Ok(b) => b,
         Err(e) => {
             let msg = state.i18n.t(user.lang, "error-bad-json");
-            return Ok((StatusCode::BAD_REQUEST, Json(ApiError { error: "bad_json".into(), message: format!("{msg} ({})", e.body_text()), fields: Vec::new() })).into_response());
+            return Ok((
+                StatusCode::BAD_REQUEST,
+                Json(ApiError {
+                    error: "bad_json".into(),
+                    message: format!("{msg} ({})", e.body_text()),
+                    fields: Vec::new(),
+                }),
+            )
+                .into_response());
         }
     };
     match parse_client_in(&body) {
         Ok(input) => {
-            if let Some(r) = &input.refnis {
-                if reference::municipality(&state.db, &r.to_string()).await?.is_none() {
-                    let mut errs = FieldErrors::new();
-                    errs.push("refnis", "choice_invalid");
-                    return Ok(validation(&state, user.lang, errs));
-                }
+            if let Some(r) = &input.refnis
+                && reference::municipality(&state.db, &r.to_string())
+                    .await?
+                    .is_none()
+            {
+                let mut errs = FieldErrors::new();
+                errs.push("refnis", "choice_invalid");
+                return Ok(validation(&state, user.lang, errs));
             }
             let id = clients::create(&state.db, &user.actor, &input).await?;
             Ok((StatusCode::CREATED, Json(Created { id })).into_response())
@@ -359,9 +465,23 @@ pub struct OrgOut {
 
 /// All organisations.
 #[utoipa::path(get, path = "/api/v1/organisations", responses((status = 200, body = [OrgOut])))]
-pub async fn list_organisations(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Vec<OrgOut>>, AppError> {
+pub async fn list_organisations(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<OrgOut>>, AppError> {
     let rows = orgs::list(&state.db, None).await?;
-    Ok(Json(rows.into_iter().map(|o| OrgOut { id: o.id, name: o.name, kbo: o.kbo, kind: o.kind, refnis: o.refnis, platform: o.platform_code }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|o| OrgOut {
+                id: o.id,
+                name: o.name,
+                kbo: o.kbo,
+                kind: o.kind,
+                refnis: o.refnis,
+                platform: o.platform_code,
+            })
+            .collect(),
+    ))
 }
 
 /// A municipality.
@@ -379,7 +499,19 @@ pub struct MunicipalityOut {
 
 /// All municipalities of Flanders and Brussels (Statbel, CC BY 4.0).
 #[utoipa::path(get, path = "/api/v1/municipalities", responses((status = 200, body = [MunicipalityOut])))]
-pub async fn list_municipalities(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Vec<MunicipalityOut>>, AppError> {
+pub async fn list_municipalities(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Vec<MunicipalityOut>>, AppError> {
     let rows = reference::municipalities(&state.db).await?;
-    Ok(Json(rows.into_iter().map(|m| MunicipalityOut { refnis: m.refnis, name_nl: m.name_nl, name_fr: m.name_fr, platform_id: m.platform_id }).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| MunicipalityOut {
+                refnis: m.refnis,
+                name_nl: m.name_nl,
+                name_fr: m.name_fr,
+                platform_id: m.platform_id,
+            })
+            .collect(),
+    ))
 }

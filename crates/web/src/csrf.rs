@@ -35,11 +35,17 @@ pub async fn token(session: &Session) -> String {
 
 /// Compares without leaking the position of the first difference through timing.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 fn from_query(req: &Request) -> Option<String> {
-    req.uri().query().and_then(|q| form_urlencoded_get(q, "_csrf"))
+    req.uri()
+        .query()
+        .and_then(|q| form_urlencoded_get(q, "_csrf"))
 }
 
 fn form_urlencoded_get(body: &str, key: &str) -> Option<String> {
@@ -51,12 +57,18 @@ fn form_urlencoded_get(body: &str, key: &str) -> Option<String> {
 
 /// The middleware.
 pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let changing = matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE);
+    let changing = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
     if !changing || req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
     let refuse = |req: &Request| crate::error::forbidden_page(&state, req, "error-csrf");
-    if let (Some(origin), Some(host)) = (req.headers().get(header::ORIGIN), req.headers().get(header::HOST)) {
+    if let (Some(origin), Some(host)) = (
+        req.headers().get(header::ORIGIN),
+        req.headers().get(header::HOST),
+    ) {
         let origin = origin.to_str().unwrap_or("");
         let host = host.to_str().unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or("");
@@ -71,9 +83,15 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(Some(t)) => t,
         _ => return refuse(&req).into_response(),
     };
-    let header_token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header_token = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let query_token = from_query(&req);
-    if header_token.as_deref().is_some_and(|t| same(t, &expected)) || query_token.as_deref().is_some_and(|t| same(t, &expected)) {
+    if header_token.as_deref().is_some_and(|t| same(t, &expected))
+        || query_token.as_deref().is_some_and(|t| same(t, &expected))
+    {
         return next.run(req).await;
     }
     let is_form = req
@@ -92,5 +110,9 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
     let body_text = String::from_utf8_lossy(&bytes);
     let ok = form_urlencoded_get(&body_text, "_csrf").is_some_and(|t| same(&t, &expected));
     let req = Request::from_parts(parts, Body::from(bytes));
-    if ok { next.run(req).await } else { refuse(&req).into_response() }
+    if ok {
+        next.run(req).await
+    } else {
+        refuse(&req).into_response()
+    }
 }

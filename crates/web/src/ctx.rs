@@ -3,8 +3,8 @@
 use crate::AppState;
 use crate::error::AppError;
 use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::header;
+use axum::http::request::Parts;
 use std::sync::Arc;
 use sterk_domain::access::{self, Action, Actor, Resource};
 use sterk_i18n::{I18n, Lang};
@@ -47,12 +47,11 @@ pub struct Ctx {
 
 /// The language for a request: the session's choice, else the browser's, else Dutch.
 pub async fn language(session: Option<&Session>, headers: &axum::http::HeaderMap) -> Lang {
-    if let Some(s) = session {
-        if let Ok(Some(code)) = s.get::<String>(LANG_KEY).await {
-            if let Some(l) = Lang::parse(&code) {
-                return l;
-            }
-        }
+    if let Some(s) = session
+        && let Ok(Some(code)) = s.get::<String>(LANG_KEY).await
+        && let Some(l) = Lang::parse(&code)
+    {
+        return l;
     }
     headers
         .get(header::ACCEPT_LANGUAGE)
@@ -64,8 +63,15 @@ pub async fn language(session: Option<&Session>, headers: &axum::http::HeaderMap
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let session = parts.extensions.get::<Session>().cloned().ok_or(AppError::Internal("session layer missing"))?;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or(AppError::Internal("session layer missing"))?;
         let mut user = None;
         if let Ok(Some(id)) = session.get::<i64>(ACCOUNT_KEY).await {
             match accounts::get(&state.db, id).await {
@@ -84,7 +90,15 @@ impl FromRequestParts<AppState> for Ctx {
         let lang = language(Some(&session), &parts.headers).await;
         let csrf = crate::csrf::token(&session).await;
         let flash = session.remove::<String>(FLASH_KEY).await.ok().flatten();
-        Ok(Ctx { lang, user, csrf, path: parts.uri.path().to_owned(), flash, session, i18n: state.i18n.clone() })
+        Ok(Ctx {
+            lang,
+            user,
+            csrf,
+            path: parts.uri.path().to_owned(),
+            flash,
+            session,
+            i18n: state.i18n.clone(),
+        })
     }
 }
 
@@ -96,12 +110,14 @@ impl Ctx {
 
     /// Translates `key` with one argument.
     pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
-        self.i18n.t_args(self.lang, key, &[(name, value.to_string().into())])
+        self.i18n
+            .t_args(self.lang, key, &[(name, value.to_string().into())])
     }
 
     /// Translates `key` with a number argument (for plurals).
     pub fn tn(&self, key: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
-        self.i18n.t_args(self.lang, key, &[(name, (*value.borrow()).into())])
+        self.i18n
+            .t_args(self.lang, key, &[(name, (*value.borrow()).into())])
     }
 
     /// Translates `prefix-code` (for codes such as roles and kinds).
@@ -117,13 +133,16 @@ impl Ctx {
     /// Checks an action with the one authorization function.
     pub fn authorize(&self, action: Action, resource: Resource) -> Result<&CurrentUser, AppError> {
         let user = self.require_user()?;
-        access::authorize(&user.actor, action, resource).map_err(|_| AppError::Forbidden("error-forbidden"))?;
+        access::authorize(&user.actor, action, resource)
+            .map_err(|_| AppError::Forbidden("error-forbidden"))?;
         Ok(user)
     }
 
     /// Whether the signed-in user may do `action` on `resource` (for showing links).
     pub fn can(&self, action: Action, resource: Resource) -> bool {
-        self.user.as_ref().is_some_and(|u| access::authorize(&u.actor, action, resource).is_ok())
+        self.user
+            .as_ref()
+            .is_some_and(|u| access::authorize(&u.actor, action, resource).is_ok())
     }
 
     /// Whether the signed-in user may do `action` in their own organisation.
@@ -148,27 +167,45 @@ impl Ctx {
 
     /// Whether `account` is the signed-in account.
     pub fn is_me(&self, account: impl std::borrow::Borrow<i64>) -> bool {
-        self.user.as_ref().is_some_and(|u| u.account.id == *account.borrow())
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.account.id == *account.borrow())
     }
 
     /// The user's display name.
     pub fn user_name(&self) -> String {
-        self.user.as_ref().map(|u| u.account.display_name.clone()).unwrap_or_default()
+        self.user
+            .as_ref()
+            .map(|u| u.account.display_name.clone())
+            .unwrap_or_default()
     }
 
     /// A timestamp (ms) as a local date and time (Brussels time, fixed at UTC+1 outside
     /// summer; shown with the date in ISO order so it reads the same in every language).
     pub fn datetime(&self, ms: impl std::borrow::Borrow<i64>) -> String {
-        let Ok(t) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(*ms.borrow()) * 1_000_000) else {
+        let Ok(t) =
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(*ms.borrow()) * 1_000_000)
+        else {
             return String::new();
         };
         let t = t.to_offset(brussels_offset(t));
-        format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), t.month() as u8, t.day(), t.hour(), t.minute())
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            t.month() as u8,
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
     }
 
     /// `aria-current="page"` when `prefix` is the current section.
     pub fn current(&self, prefix: &str) -> &'static str {
-        if (prefix == "/" && self.path == "/") || (prefix != "/" && self.path.starts_with(prefix)) { "page" } else { "false" }
+        if (prefix == "/" && self.path == "/") || (prefix != "/" && self.path.starts_with(prefix)) {
+            "page"
+        } else {
+            "false"
+        }
     }
 
     /// All interface languages (for the switch).

@@ -117,8 +117,16 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
     let lang = language(session.as_ref(), &headers).await;
     let t = |k: &str| state.i18n.t(lang, k);
     if is_api {
-        let code = mark.key.strip_prefix("error-").unwrap_or(mark.key).replace('-', "_");
-        return (status, axum::Json(serde_json::json!({ "error": code, "message": t(mark.key) }))).into_response();
+        let code = mark
+            .key
+            .strip_prefix("error-")
+            .unwrap_or(mark.key)
+            .replace('-', "_");
+        return (
+            status,
+            axum::Json(serde_json::json!({ "error": code, "message": t(mark.key) })),
+        )
+            .into_response();
     }
     if status == StatusCode::UNAUTHORIZED && !path.starts_with("/login") {
         let target = format!("/login?next={}", urlencode(&path));
@@ -142,7 +150,9 @@ pub async fn render(State(state): State<AppState>, req: Request, next: Next) -> 
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

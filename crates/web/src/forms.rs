@@ -26,11 +26,19 @@ impl<S: Send + Sync> FromRequest<S> for Fields {
 impl Fields {
     /// The first value of `key`, or "".
     pub fn get(&self, key: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     }
     /// All values of `key` (checkboxes).
     pub fn all(&self, key: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
     /// Whether a checkbox `key` with `value` was ticked.
     pub fn has(&self, key: &str, value: &str) -> bool {
@@ -48,9 +56,14 @@ pub trait ErrorsExt {
 
 impl ErrorsExt for FieldErrors {
     fn msg(&self, ctx: &crate::ctx::Ctx, field: &str) -> Option<String> {
-        self.for_field(field).map(|code| ctx.t(&format!("error-{}", code.replace('_', "-"))))
+        self.for_field(field)
+            .map(|code| ctx.t(&format!("error-{}", code.replace('_', "-"))))
     }
     fn invalid(&self, field: &str) -> &'static str {
-        if self.for_field(field).is_some() { "true" } else { "false" }
+        if self.for_field(field).is_some() {
+            "true"
+        } else {
+            "false"
+        }
     }
 }

@@ -45,7 +45,10 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { secure_cookies: true, session_minutes: 8 * 60 }
+        WebConfig {
+            secure_cookies: true,
+            session_minutes: 8 * 60,
+        }
     }
 }
 
@@ -69,13 +72,20 @@ impl AppState {
         for p in problems {
             tracing::error!(i18n.lang = p.lang, i18n.problem = %p.message, "translation file has a problem");
         }
-        AppState { db, i18n: Arc::new(i18n), config: Arc::new(config), metrics }
+        AppState {
+            db,
+            i18n: Arc::new(i18n),
+            config: Arc::new(config),
+            metrics,
+        }
     }
 }
 
 /// Installs the global Prometheus recorder (once per process) and returns its handle.
 pub fn install_metrics() -> Option<PrometheusHandle> {
-    metrics_exporter_prometheus::PrometheusBuilder::new().install_recorder().ok()
+    metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .ok()
 }
 
 /// The application: pages, API, static files and all layers.
@@ -85,7 +95,9 @@ pub fn app(state: AppState) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(state.config.session_minutes)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(
+            state.config.session_minutes,
+        )));
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
@@ -93,8 +105,14 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(pages::ops::metrics))
         .route("/static/{file}", get(security::static_file))
         .fallback(pages::ops::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::check))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::check,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(security::observe))

@@ -32,7 +32,10 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         // A collision of 128-bit random ids is practically impossible; draw again if it happens.
-        while !sessions::create(&self.db, &record.id.to_string(), &data, expires_ms(record)).await.map_err(backend)? {
+        while !sessions::create(&self.db, &record.id.to_string(), &data, expires_ms(record))
+            .await
+            .map_err(backend)?
+        {
             record.id = Id::default();
         }
         Ok(())
@@ -40,19 +43,30 @@ impl SessionStore for DbSessionStore {
 
     async fn save(&self, record: &Record) -> Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        sessions::save(&self.db, &record.id.to_string(), &data, expires_ms(record)).await.map_err(backend)
+        sessions::save(&self.db, &record.id.to_string(), &data, expires_ms(record))
+            .await
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let Some(data) = sessions::load(&self.db, &id.to_string()).await.map_err(backend)? else {
+        let Some(data) = sessions::load(&self.db, &id.to_string())
+            .await
+            .map_err(backend)?
+        else {
             return Ok(None);
         };
         let data = serde_json::from_str(&data).map_err(|e| Error::Decode(e.to_string()))?;
         // The expiry is renewed by the session layer on every request (on inactivity).
-        Ok(Some(Record { id: *id, data, expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(8) }))
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(8),
+        }))
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        sessions::delete(&self.db, &id.to_string()).await.map_err(backend)
+        sessions::delete(&self.db, &id.to_string())
+            .await
+            .map_err(backend)
     }
 }

@@ -14,12 +14,18 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sterk_domain::FieldErrors;
 use sterk_domain::access::{Action, Resource};
-use sterk_domain::client::{ConsentMethod, ConsentPurpose, ContactChannel, Household, LANGUAGES, parse_language};
-use sterk_domain::values::{BirthDate, Name, Refnis, parse_date, parse_email, parse_phone, parse_text};
-use sterk_store::clients::{self, ClientInput, ClientRow, ClientSummary, ConsentInput, ConsentRow, ReferralRow};
+use sterk_domain::client::{
+    ConsentMethod, ConsentPurpose, ContactChannel, Household, LANGUAGES, parse_language,
+};
+use sterk_domain::values::{
+    BirthDate, Name, Refnis, parse_date, parse_email, parse_phone, parse_text,
+};
+use sterk_store::StoreError;
+use sterk_store::clients::{
+    self, ClientInput, ClientRow, ClientSummary, ConsentInput, ConsentRow, ReferralRow,
+};
 use sterk_store::orgs::{self, OrgRow};
 use sterk_store::reference::{self, MunicipalityRow};
-use sterk_store::StoreError;
 
 const PAGE: i64 = 50;
 
@@ -28,15 +34,26 @@ fn today() -> time::Date {
 }
 
 fn own_org(ctx: &Ctx) -> Result<i64, AppError> {
-    ctx.require_user()?.actor.org.ok_or(AppError::Forbidden("error-forbidden"))
+    ctx.require_user()?
+        .actor
+        .org
+        .ok_or(AppError::Forbidden("error-forbidden"))
 }
 
 /// Parses a client form. Every field is checked; all problems are returned together.
 pub fn parse_client(f: &Fields, today: time::Date) -> Result<ClientInput, FieldErrors> {
     let mut errs = FieldErrors::new();
     let name = errs.check("name", Name::parse(f.get("name")));
-    let birth = if f.get("birth").trim().is_empty() { None } else { errs.check("birth", BirthDate::parse(f.get("birth"), today)) };
-    let refnis = if f.get("refnis").trim().is_empty() { None } else { errs.check("refnis", Refnis::parse(f.get("refnis"))) };
+    let birth = if f.get("birth").trim().is_empty() {
+        None
+    } else {
+        errs.check("birth", BirthDate::parse(f.get("birth"), today))
+    };
+    let refnis = if f.get("refnis").trim().is_empty() {
+        None
+    } else {
+        errs.check("refnis", Refnis::parse(f.get("refnis")))
+    };
     let mut languages = Vec::new();
     for l in f.all("languages") {
         if let Some(code) = errs.check("languages", parse_language(l)) {
@@ -49,13 +66,29 @@ pub fn parse_client(f: &Fields, today: time::Date) -> Result<ClientInput, FieldE
             channels.push(ch);
         }
     }
-    let phone = if f.get("phone").trim().is_empty() { None } else { errs.check("phone", parse_phone(f.get("phone"))) };
-    let email = if f.get("email").trim().is_empty() { None } else { errs.check("email", parse_email(f.get("email"))) };
-    let address = errs.check("address", parse_text(f.get("address"), 300, false)).filter(|s| !s.is_empty());
-    if channels.contains(&ContactChannel::Phone) && phone.is_none() && errs.for_field("phone").is_none() {
+    let phone = if f.get("phone").trim().is_empty() {
+        None
+    } else {
+        errs.check("phone", parse_phone(f.get("phone")))
+    };
+    let email = if f.get("email").trim().is_empty() {
+        None
+    } else {
+        errs.check("email", parse_email(f.get("email")))
+    };
+    let address = errs
+        .check("address", parse_text(f.get("address"), 300, false))
+        .filter(|s| !s.is_empty());
+    if channels.contains(&ContactChannel::Phone)
+        && phone.is_none()
+        && errs.for_field("phone").is_none()
+    {
         errs.push("phone", "phone_needed_for_channel");
     }
-    if channels.contains(&ContactChannel::Email) && email.is_none() && errs.for_field("email").is_none() {
+    if channels.contains(&ContactChannel::Email)
+        && email.is_none()
+        && errs.for_field("email").is_none()
+    {
         errs.push("email", "email_needed_for_channel");
     }
     let household = match Household::parse(f.get("adults"), f.get("children")) {
@@ -70,9 +103,18 @@ pub fn parse_client(f: &Fields, today: time::Date) -> Result<ClientInput, FieldE
     };
     let notes = errs.check("notes", parse_text(f.get("notes"), 4000, false));
     match (name, household, notes) {
-        (Some(name), Some(household), Some(notes)) if errs.is_empty() => {
-            Ok(ClientInput { name, birth, refnis, languages, channels, phone, email, address, household, notes })
-        }
+        (Some(name), Some(household), Some(notes)) if errs.is_empty() => Ok(ClientInput {
+            name,
+            birth,
+            refnis,
+            languages,
+            channels,
+            phone,
+            email,
+            address,
+            household,
+            notes,
+        }),
         _ => Err(errs),
     }
 }
@@ -100,14 +142,28 @@ struct ListPage {
 }
 
 /// `GET /clients`.
-pub async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::ListClients, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::ListClients, Resource::Org(org))?
+        .clone();
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let search: String = q.q.chars().take(100).collect();
-    let (rows, total) = clients::list(&state.db, &user.actor, &search, (page - 1) * PAGE, PAGE).await?;
+    let (rows, total) =
+        clients::list(&state.db, &user.actor, &search, (page - 1) * PAGE, PAGE).await?;
     let pages = ((total + PAGE - 1) / PAGE).max(1);
-    render(&ListPage { ctx, q: search, rows, total, page, pages })
+    render(&ListPage {
+        ctx,
+        q: search,
+        rows,
+        total,
+        page,
+        pages,
+    })
 }
 
 #[derive(Template)]
@@ -144,43 +200,98 @@ fn fields_from_row(c: &ClientRow) -> Fields {
     if c.lives_alone == 1 {
         v.push(("lives_alone".into(), "1".into()));
     }
-    v.extend(c.languages.split(',').filter(|s| !s.is_empty()).map(|l| ("languages".to_owned(), l.to_owned())));
-    v.extend(c.channels.split(',').filter(|s| !s.is_empty()).map(|l| ("channels".to_owned(), l.to_owned())));
+    v.extend(
+        c.languages
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|l| ("languages".to_owned(), l.to_owned())),
+    );
+    v.extend(
+        c.channels
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|l| ("channels".to_owned(), l.to_owned())),
+    );
     Fields(v)
 }
 
-async fn form_page(state: &AppState, ctx: Ctx, action: String, title_key: &str, f: Fields, errs: FieldErrors) -> Result<FormPage, AppError> {
+async fn form_page(
+    state: &AppState,
+    ctx: Ctx,
+    action: String,
+    title_key: &str,
+    f: Fields,
+    errs: FieldErrors,
+) -> Result<FormPage, AppError> {
     let municipalities = reference::municipalities(&state.db).await?;
     let title = ctx.t(title_key);
-    Ok(FormPage { ctx, action, title, f, errs, municipalities, languages: LANGUAGES, channels: ContactChannel::ALL })
+    Ok(FormPage {
+        ctx,
+        action,
+        title,
+        f,
+        errs,
+        municipalities,
+        languages: LANGUAGES,
+        channels: ContactChannel::ALL,
+    })
 }
 
 /// `GET /clients/new`.
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
     ctx.authorize(Action::CreateClient, Resource::Org(org))?;
-    let f = Fields(vec![("adults".into(), "1".into()), ("children".into(), "0".into()), ("languages".into(), "nl".into())]);
-    render(&form_page(&state, ctx, "/clients/new".into(), "clients-new", f, FieldErrors::new()).await?)
+    let f = Fields(vec![
+        ("adults".into(), "1".into()),
+        ("children".into(), "0".into()),
+        ("languages".into(), "nl".into()),
+    ]);
+    render(
+        &form_page(
+            &state,
+            ctx,
+            "/clients/new".into(),
+            "clients-new",
+            f,
+            FieldErrors::new(),
+        )
+        .await?,
+    )
 }
 
 /// `POST /clients/new`.
-pub async fn create(State(state): State<AppState>, ctx: Ctx, f: Fields) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: Fields,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::CreateClient, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::CreateClient, Resource::Org(org))?
+        .clone();
     match parse_client(&f, today()) {
         Ok(input) => match clients::create(&state.db, &user.actor, &input).await {
             Ok(id) => {
                 ctx.flash("flash-client-created").await;
                 Ok(Redirect::to(&format!("/clients/{id}")).into_response())
             }
-            Err(StoreError::Database(e)) if e.as_database_error().is_some_and(|d| d.is_foreign_key_violation()) => {
+            Err(StoreError::Database(e))
+                if e.as_database_error()
+                    .is_some_and(|d| d.is_foreign_key_violation()) =>
+            {
                 let mut errs = FieldErrors::new();
                 errs.push("refnis", "choice_invalid");
-                render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, ctx, "/clients/new".into(), "clients-new", f, errs).await?)
+                render_status(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &form_page(&state, ctx, "/clients/new".into(), "clients-new", f, errs).await?,
+                )
             }
             Err(e) => Err(e.into()),
         },
-        Err(errs) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, ctx, "/clients/new".into(), "clients-new", f, errs).await?),
+        Err(errs) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&state, ctx, "/clients/new".into(), "clients-new", f, errs).await?,
+        ),
     }
 }
 
@@ -200,7 +311,11 @@ struct ShowPage {
 
 impl ShowPage {
     fn list(&self, csv: &str, prefix: &str) -> String {
-        csv.split(',').filter(|s| !s.is_empty()).map(|s| self.ctx.code(prefix, s)).collect::<Vec<_>>().join(", ")
+        csv.split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| self.ctx.code(prefix, s))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
     fn active(&self, c: &ConsentRow) -> bool {
         c.to_consent().is_some_and(|k| k.is_active(today()))
@@ -214,11 +329,21 @@ impl ShowPage {
     }
 }
 
-async fn show_page(state: &AppState, ctx: Ctx, id: i64, errs: FieldErrors, f: Fields) -> Result<ShowPage, AppError> {
+async fn show_page(
+    state: &AppState,
+    ctx: Ctx,
+    id: i64,
+    errs: FieldErrors,
+    f: Fields,
+) -> Result<ShowPage, AppError> {
     let user = ctx.require_user()?.clone();
     let c = clients::get(&state.db, &user.actor, id).await?;
     let consents = clients::consents(&state.db, &user.actor, id).await?;
-    let orgs = orgs::list(&state.db, None).await?.into_iter().filter(|o| Some(o.id) != user.actor.org).collect();
+    let orgs = orgs::list(&state.db, None)
+        .await?
+        .into_iter()
+        .filter(|o| Some(o.id) != user.actor.org)
+        .collect();
     Ok(ShowPage {
         ctx,
         c,
@@ -233,34 +358,73 @@ async fn show_page(state: &AppState, ctx: Ctx, id: i64, errs: FieldErrors, f: Fi
 }
 
 /// `GET /clients/{id}`.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
     ctx.authorize(Action::ViewClient, Resource::Org(org))?;
     render(&show_page(&state, ctx, id, FieldErrors::new(), Fields::default()).await?)
 }
 
 /// `GET /clients/{id}/edit`.
-pub async fn edit_form(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::UpdateClient, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::UpdateClient, Resource::Org(org))?
+        .clone();
     let c = clients::get(&state.db, &user.actor, id).await?;
     if c.erased_at.is_some() {
         return Err(AppError::NotFound);
     }
-    render(&form_page(&state, ctx, format!("/clients/{id}/edit"), "clients-edit", fields_from_row(&c), FieldErrors::new()).await?)
+    render(
+        &form_page(
+            &state,
+            ctx,
+            format!("/clients/{id}/edit"),
+            "clients-edit",
+            fields_from_row(&c),
+            FieldErrors::new(),
+        )
+        .await?,
+    )
 }
 
 /// `POST /clients/{id}/edit`.
-pub async fn update(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, f: Fields) -> Result<Response, AppError> {
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    f: Fields,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::UpdateClient, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::UpdateClient, Resource::Org(org))?
+        .clone();
+    clients::ensure_visible(&state.db, &user.actor, id).await?;
     match parse_client(&f, today()) {
         Ok(input) => {
             clients::update(&state.db, &user.actor, id, &input).await?;
             ctx.flash("flash-saved").await;
             Ok(Redirect::to(&format!("/clients/{id}")).into_response())
         }
-        Err(errs) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&state, ctx, format!("/clients/{id}/edit"), "clients-edit", f, errs).await?),
+        Err(errs) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(
+                &state,
+                ctx,
+                format!("/clients/{id}/edit"),
+                "clients-edit",
+                f,
+                errs,
+            )
+            .await?,
+        ),
     }
 }
 
@@ -270,7 +434,11 @@ pub fn parse_consent(f: &Fields) -> Result<ConsentInput, FieldErrors> {
     let purpose = errs.check("purpose", ConsentPurpose::parse(f.get("purpose")));
     let method = errs.check("method", ConsentMethod::parse(f.get("method")));
     let given_on = errs.check("given_on", parse_date(f.get("given_on")));
-    let expires_on = if f.get("expires_on").trim().is_empty() { None } else { errs.check("expires_on", parse_date(f.get("expires_on"))) };
+    let expires_on = if f.get("expires_on").trim().is_empty() {
+        None
+    } else {
+        errs.check("expires_on", parse_date(f.get("expires_on")))
+    };
     let recipient_org = if purpose == Some(ConsentPurpose::Referral) {
         match f.get("recipient_org").trim().parse::<i64>() {
             Ok(id) => Some(id),
@@ -282,10 +450,10 @@ pub fn parse_consent(f: &Fields) -> Result<ConsentInput, FieldErrors> {
     } else {
         None
     };
-    if let (Some(g), Some(e)) = (given_on, expires_on) {
-        if e < g {
-            errs.push("expires_on", "expiry_before_given");
-        }
+    if let (Some(g), Some(e)) = (given_on, expires_on)
+        && e < g
+    {
+        errs.push("expires_on", "expiry_before_given");
     }
     if given_on.is_some_and(|g| g > today()) {
         errs.push("given_on", "date_in_future");
@@ -293,30 +461,54 @@ pub fn parse_consent(f: &Fields) -> Result<ConsentInput, FieldErrors> {
     let note = errs.check("note", parse_text(f.get("note"), 500, false));
     match (purpose, method, given_on, note) {
         (Some(purpose), Some(method), Some(given_on), Some(note)) if errs.is_empty() => {
-            Ok(ConsentInput { purpose, recipient_org, method, given_on, expires_on, note })
+            Ok(ConsentInput {
+                purpose,
+                recipient_org,
+                method,
+                given_on,
+                expires_on,
+                note,
+            })
         }
         _ => Err(errs),
     }
 }
 
 /// `POST /clients/{id}/consents`.
-pub async fn add_consent(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, f: Fields) -> Result<Response, AppError> {
+pub async fn add_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    f: Fields,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::ManageConsent, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::ManageConsent, Resource::Org(org))?
+        .clone();
+    clients::ensure_visible(&state.db, &user.actor, id).await?;
     match parse_consent(&f) {
         Ok(input) => {
             clients::record_consent(&state.db, &user.actor, id, &input).await?;
             ctx.flash("flash-consent-recorded").await;
             Ok(Redirect::to(&format!("/clients/{id}#consents")).into_response())
         }
-        Err(errs) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, ctx, id, errs, f).await?),
+        Err(errs) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &show_page(&state, ctx, id, errs, f).await?,
+        ),
     }
 }
 
 /// `POST /clients/{id}/consents/{consent}/withdraw`: takes effect today, at once.
-pub async fn withdraw_consent(State(state): State<AppState>, ctx: Ctx, Path((id, consent)): Path<(i64, i64)>) -> Result<Response, AppError> {
+pub async fn withdraw_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, consent)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::ManageConsent, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::ManageConsent, Resource::Org(org))?
+        .clone();
     clients::withdraw_consent(&state.db, &user.actor, id, consent, today()).await?;
     ctx.flash("flash-consent-withdrawn").await;
     Ok(Redirect::to(&format!("/clients/{id}#consents")).into_response())
@@ -324,15 +516,26 @@ pub async fn withdraw_consent(State(state): State<AppState>, ctx: Ctx, Path((id,
 
 /// `POST /clients/{id}/refer`: shares the minimal record with a named organisation, only
 /// under a referral consent for that organisation (checked in the sharing's transaction).
-pub async fn refer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, f: Fields) -> Result<Response, AppError> {
+pub async fn refer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    f: Fields,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::UpdateClient, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::UpdateClient, Resource::Org(org))?
+        .clone();
+    clients::ensure_visible(&state.db, &user.actor, id).await?;
     let mut errs = FieldErrors::new();
     let to_org = f.get("to_org").trim().parse::<i64>().ok();
     if to_org.is_none() {
         errs.push("to_org", "required");
     }
-    let note = errs.check("referral_note", parse_text(f.get("referral_note"), 1000, true));
+    let note = errs.check(
+        "referral_note",
+        parse_text(f.get("referral_note"), 1000, true),
+    );
     if let (Some(to_org), Some(note)) = (to_org, note) {
         match clients::refer(&state.db, &user.actor, id, to_org, &note, today()).await {
             Ok(_) => {
@@ -343,7 +546,10 @@ pub async fn refer(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>,
             Err(e) => return Err(e.into()),
         }
     }
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, ctx, id, errs, f).await?)
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &show_page(&state, ctx, id, errs, f).await?,
+    )
 }
 
 #[derive(Template)]
@@ -356,21 +562,35 @@ struct ReferralsPage {
 /// `GET /referrals`: what other organisations referred to us.
 pub async fn referrals(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::ListClients, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::ListClients, Resource::Org(org))?
+        .clone();
     let rows = clients::referrals_received(&state.db, &user.actor).await?;
     render(&ReferralsPage { ctx, rows })
 }
 
 /// `GET /clients/{id}/export`: everything Sterk holds about the person, as JSON.
-pub async fn export(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::ExportClient, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::ExportClient, Resource::Org(org))?
+        .clone();
     let value = clients::export(&state.db, &user.actor, id).await?;
     let body = serde_json::to_string_pretty(&value).map_err(|_| AppError::Internal("json"))?;
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"sterk-client-{id}.json\"")),
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"sterk-client-{id}.json\""),
+            ),
         ],
         body,
     )
@@ -386,20 +606,44 @@ struct ErasePage {
 }
 
 /// `GET /clients/{id}/erase`: asks to confirm.
-pub async fn erase_confirm(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn erase_confirm(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::EraseClient, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::EraseClient, Resource::Org(org))?
+        .clone();
     let c = clients::get(&state.db, &user.actor, id).await?;
-    render(&ErasePage { ctx, c, error: false })
+    render(&ErasePage {
+        ctx,
+        c,
+        error: false,
+    })
 }
 
 /// `POST /clients/{id}/erase`: erases the personal data once the name is typed again.
-pub async fn erase(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>, f: Fields) -> Result<Response, AppError> {
+pub async fn erase(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    f: Fields,
+) -> Result<Response, AppError> {
     let org = own_org(&ctx)?;
-    let user = ctx.authorize(Action::EraseClient, Resource::Org(org))?.clone();
+    let user = ctx
+        .authorize(Action::EraseClient, Resource::Org(org))?
+        .clone();
     let c = clients::get(&state.db, &user.actor, id).await?;
     if f.get("confirm").trim() != c.name {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &ErasePage { ctx, c, error: true });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ErasePage {
+                ctx,
+                c,
+                error: true,
+            },
+        );
     }
     clients::erase(&state.db, &user.actor, id).await?;
     ctx.flash("flash-erased").await;

@@ -34,13 +34,22 @@ pub async fn start(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         None => None,
     };
     let platform_name = match user.actor.platform {
-        Some(id) => reference::platforms(&state.db).await?.into_iter().find(|p| p.id == id).map(|p| match ctx.lang {
-            sterk_i18n::Lang::Fr => p.name_fr,
-            sterk_i18n::Lang::En => p.name_en,
-            sterk_i18n::Lang::Nl => p.name_nl,
-        }),
+        Some(id) => reference::platforms(&state.db)
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .map(|p| match ctx.lang {
+                sterk_i18n::Lang::Fr => p.name_fr,
+                sterk_i18n::Lang::En => p.name_en,
+                sterk_i18n::Lang::Nl => p.name_nl,
+            }),
         None => None,
     };
     let role = ctx.code("role", user.actor.role.code());
-    render(&Start { ctx, role, org_name, platform_name })
+    render(&Start {
+        ctx,
+        role,
+        org_name,
+        platform_name,
+    })
 }

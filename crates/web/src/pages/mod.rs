@@ -22,7 +22,10 @@ pub fn render(t: &impl Template) -> Result<Response, AppError> {
 }
 
 /// Renders a template with a status (e.g. 422 for a form with errors).
-pub fn render_status(status: axum::http::StatusCode, t: &impl Template) -> Result<Response, AppError> {
+pub fn render_status(
+    status: axum::http::StatusCode,
+    t: &impl Template,
+) -> Result<Response, AppError> {
     Ok((status, Html(t.render()?)).into_response())
 }
 
@@ -36,21 +39,36 @@ pub fn routes() -> Router<AppState> {
         .route("/clients", get(clients::list))
         .route("/clients/new", get(clients::new_form).post(clients::create))
         .route("/clients/{id}", get(clients::show))
-        .route("/clients/{id}/edit", get(clients::edit_form).post(clients::update))
+        .route(
+            "/clients/{id}/edit",
+            get(clients::edit_form).post(clients::update),
+        )
         .route("/clients/{id}/consents", post(clients::add_consent))
-        .route("/clients/{id}/consents/{consent}/withdraw", post(clients::withdraw_consent))
+        .route(
+            "/clients/{id}/consents/{consent}/withdraw",
+            post(clients::withdraw_consent),
+        )
         .route("/clients/{id}/refer", post(clients::refer))
         .route("/clients/{id}/export", get(clients::export))
-        .route("/clients/{id}/erase", get(clients::erase_confirm).post(clients::erase))
+        .route(
+            "/clients/{id}/erase",
+            get(clients::erase_confirm).post(clients::erase),
+        )
         .route("/referrals", get(clients::referrals))
         .route("/org", get(org::overview))
-        .route("/org/accounts/new", get(org::new_account_form).post(org::create_account))
+        .route(
+            "/org/accounts/new",
+            get(org::new_account_form).post(org::create_account),
+        )
         .route("/org/accounts/{id}/reset", post(org::reset_password))
         .route("/org/accounts/{id}/active", post(org::set_active))
         .route("/org/audit", get(org::audit))
         .route("/admin/audit", get(org::admin_audit))
         .route("/organisations", get(organisations::list))
-        .route("/organisations/new", get(organisations::new_form).post(organisations::create))
+        .route(
+            "/organisations/new",
+            get(organisations::new_form).post(organisations::create),
+        )
         .route("/organisations/{id}", get(organisations::show))
         .route("/platforms", get(platforms::list))
         .route("/platforms/{code}", get(platforms::show))

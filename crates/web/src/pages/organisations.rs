@@ -41,7 +41,11 @@ struct ShowPage {
 }
 
 /// `GET /organisations/{id}`.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
     ctx.authorize(Action::ViewOrganisation, Resource::Org(id))?;
     let org = orgs::get(&state.db, id).await?;
     render(&ShowPage { ctx, org })
@@ -62,26 +66,48 @@ struct FormPage {
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.authorize(Action::CreateOrganisation, Resource::Installation)?;
     let municipalities = reference::municipalities(&state.db).await?;
-    render(&FormPage { ctx, f: Fields::default(), errs: FieldErrors::new(), kinds: OrgKind::ALL, municipalities, created: None })
+    render(&FormPage {
+        ctx,
+        f: Fields::default(),
+        errs: FieldErrors::new(),
+        kinds: OrgKind::ALL,
+        municipalities,
+        created: None,
+    })
 }
 
 /// Parses the organisation form.
 pub fn parse_org(f: &Fields) -> Result<NewOrg, FieldErrors> {
     let mut errs = FieldErrors::new();
     let name = errs.check("name", Name::parse(f.get("name")));
-    let kbo = if f.get("kbo").trim().is_empty() { None } else { errs.check("kbo", KboNumber::parse(f.get("kbo"))) };
+    let kbo = if f.get("kbo").trim().is_empty() {
+        None
+    } else {
+        errs.check("kbo", KboNumber::parse(f.get("kbo")))
+    };
     let kind = errs.check("kind", OrgKind::parse(f.get("kind")));
     let refnis = errs.check("refnis", Refnis::parse(f.get("refnis")));
     match (name, kind, refnis) {
-        (Some(name), Some(kind), Some(refnis)) if errs.is_empty() => Ok(NewOrg { name, kbo, kind, refnis }),
+        (Some(name), Some(kind), Some(refnis)) if errs.is_empty() => Ok(NewOrg {
+            name,
+            kbo,
+            kind,
+            refnis,
+        }),
         _ => Err(errs),
     }
 }
 
 /// `POST /organisations/new`: creates the organisation and its first administrator in one
 /// go; the temporary password is shown once.
-pub async fn create(State(state): State<AppState>, ctx: Ctx, f: Fields) -> Result<Response, AppError> {
-    let user = ctx.authorize(Action::CreateOrganisation, Resource::Installation)?.clone();
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let user = ctx
+        .authorize(Action::CreateOrganisation, Resource::Installation)?
+        .clone();
     let municipalities = reference::municipalities(&state.db).await?;
     let mut errs = match parse_org(&f) {
         Ok(_) => FieldErrors::new(),
@@ -89,25 +115,50 @@ pub async fn create(State(state): State<AppState>, ctx: Ctx, f: Fields) -> Resul
     };
     let admin_email = errs.check("admin_email", parse_email(f.get("admin_email")));
     let admin_name = errs.check("admin_name", Name::parse(f.get("admin_name")));
-    if let (Ok(org), Some(email), Some(name)) = (parse_org(&f), admin_email, admin_name) {
-        if errs.is_empty() {
-            if accounts::by_email(&state.db, &email).await?.is_some() {
-                errs.push("admin_email", "email_taken");
-            } else {
-                match orgs::create(&state.db, Some(user.account.id), &org).await {
-                    Ok(id) => {
-                        let password = temporary_password();
-                        let new = NewAccount { email: email.clone(), display_name: name.as_str().to_owned(), role: Role::OrgAdmin, org_id: Some(id), platform_id: None, password: password.clone(), must_change_password: true };
-                        accounts::create(&state.db, Some(user.account.id), new).await?;
-                        let created = Some((org.name.as_str().to_owned(), email, password));
-                        return render(&FormPage { ctx, f: Fields::default(), errs: FieldErrors::new(), kinds: OrgKind::ALL, municipalities, created });
-                    }
-                    Err(StoreError::Duplicate(_)) => errs.push("kbo", "kbo_taken"),
-                    Err(StoreError::Refused(code)) => errs.push("refnis", code),
-                    Err(e) => return Err(e.into()),
+    if let (Ok(org), Some(email), Some(name)) = (parse_org(&f), admin_email, admin_name)
+        && errs.is_empty()
+    {
+        if accounts::by_email(&state.db, &email).await?.is_some() {
+            errs.push("admin_email", "email_taken");
+        } else {
+            match orgs::create(&state.db, Some(user.account.id), &org).await {
+                Ok(id) => {
+                    let password = temporary_password();
+                    let new = NewAccount {
+                        email: email.clone(),
+                        display_name: name.as_str().to_owned(),
+                        role: Role::OrgAdmin,
+                        org_id: Some(id),
+                        platform_id: None,
+                        password: password.clone(),
+                        must_change_password: true,
+                    };
+                    accounts::create(&state.db, Some(user.account.id), new).await?;
+                    let created = Some((org.name.as_str().to_owned(), email, password));
+                    return render(&FormPage {
+                        ctx,
+                        f: Fields::default(),
+                        errs: FieldErrors::new(),
+                        kinds: OrgKind::ALL,
+                        municipalities,
+                        created,
+                    });
                 }
+                Err(StoreError::Duplicate(_)) => errs.push("kbo", "kbo_taken"),
+                Err(StoreError::Refused(code)) => errs.push("refnis", code),
+                Err(e) => return Err(e.into()),
             }
         }
     }
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { ctx, f, errs, kinds: OrgKind::ALL, municipalities, created: None })
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &FormPage {
+            ctx,
+            f,
+            errs,
+            kinds: OrgKind::ALL,
+            municipalities,
+            created: None,
+        },
+    )
 }

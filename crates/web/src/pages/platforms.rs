@@ -39,7 +39,13 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
     let rows = reference::platforms(&state.db)
         .await?
         .into_iter()
-        .map(|p| PlatformLine { municipalities: municipalities.iter().filter(|m| m.platform_id == p.id).count(), p })
+        .map(|p| PlatformLine {
+            municipalities: municipalities
+                .iter()
+                .filter(|m| m.platform_id == p.id)
+                .count(),
+            p,
+        })
         .collect();
     render(&ListPage { ctx, rows })
 }
@@ -55,18 +61,40 @@ struct ShowPage {
 }
 
 /// `GET /platforms/{code}`: the municipalities and organisations of a platform.
-pub async fn show(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>) -> Result<Response, AppError> {
-    let p = reference::platforms(&state.db).await?.into_iter().find(|p| p.code == code).ok_or(AppError::NotFound)?;
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let p = reference::platforms(&state.db)
+        .await?
+        .into_iter()
+        .find(|p| p.code == code)
+        .ok_or(AppError::NotFound)?;
     let municipalities: Vec<MunicipalityRow> = if p.kind == "flemish" {
         Vec::new()
     } else {
-        reference::municipalities(&state.db).await?.into_iter().filter(|m| m.platform_id == p.id).collect()
+        reference::municipalities(&state.db)
+            .await?
+            .into_iter()
+            .filter(|m| m.platform_id == p.id)
+            .collect()
     };
     // Organisation names are public (they are listed in the KBO anyway); only signed-in
     // users see the list, to keep the public page light.
-    let orgs = if ctx.user.is_some() && p.kind == "regional" { orgs::list(&state.db, Some(p.id)).await? } else { Vec::new() };
+    let orgs = if ctx.user.is_some() && p.kind == "regional" {
+        orgs::list(&state.db, Some(p.id)).await?
+    } else {
+        Vec::new()
+    };
     let title = name(&ctx, &p);
-    render(&ShowPage { ctx, title, p, municipalities, orgs })
+    render(&ShowPage {
+        ctx,
+        title,
+        p,
+        municipalities,
+        orgs,
+    })
 }
 
 impl ListPage {
