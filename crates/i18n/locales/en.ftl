@@ -335,3 +335,8 @@ error-consent-missing-share-with-volunteer = There is no valid consent to share 
 error-consent-missing-anonymous-signal = There is no valid consent for anonymous use in signals.
 error-org-required = This role belongs to an organisation.
 error-platform-required = This role belongs to a regional platform.
+
+# Administrator: platform accounts
+admin-accounts-title = Platform accounts
+admin-accounts-intro = Regional chairs, the platform coordinator and installation administrators. Accounts of organisations are created by their own administrator.
+admin-accounts-platform-hint = Only for a regional chair.

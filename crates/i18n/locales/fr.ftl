@@ -335,3 +335,8 @@ error-consent-missing-share-with-volunteer = Il n’y a pas de consentement vala
 error-consent-missing-anonymous-signal = Il n’y a pas de consentement valable pour une utilisation anonyme dans les signaux.
 error-org-required = Ce rôle est lié à une organisation.
 error-platform-required = Ce rôle est lié à une plateforme régionale.
+
+# Administrator: platform accounts
+admin-accounts-title = Comptes des plateformes
+admin-accounts-intro = Présidents régionaux, coordinateur de la plateforme et gestionnaires de l’installation. Les comptes des organisations sont créés par leur gestionnaire.
+admin-accounts-platform-hint = Uniquement pour un président régional.

@@ -335,3 +335,8 @@ error-consent-missing-share-with-volunteer = Er is geen geldige toestemming om g
 error-consent-missing-anonymous-signal = Er is geen geldige toestemming voor anoniem gebruik in signalen.
 error-org-required = Deze rol hoort bij een organisatie.
 error-platform-required = Deze rol hoort bij een regionaal platform.
+
+# Administrator: platform accounts
+admin-accounts-title = Accounts van de platformen
+admin-accounts-intro = Regionale voorzitters, de platform-coördinator en beheerders van de installatie. Accounts van organisaties maakt de organisatie-beheerder zelf aan.
+admin-accounts-platform-hint = Alleen voor een regionale voorzitter.

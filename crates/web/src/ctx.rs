@@ -87,6 +87,15 @@ impl FromRequestParts<AppState> for Ctx {
                 Err(e) => return Err(e.into()),
             }
         }
+        // A temporary password is changed before anything else is done.
+        let path = parts.uri.path();
+        if user
+            .as_ref()
+            .is_some_and(|u| u.account.must_change_password == 1)
+            && !matches!(path, "/account" | "/account/password" | "/logout" | "/lang")
+        {
+            return Err(AppError::Redirect("/account"));
+        }
         let lang = language(Some(&session), &parts.headers).await;
         let csrf = crate::csrf::token(&session).await;
         let flash = session.remove::<String>(FLASH_KEY).await.ok().flatten();

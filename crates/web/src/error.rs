@@ -40,6 +40,9 @@ pub enum AppError {
     /// The database failed.
     #[error("store: {0}")]
     Store(StoreError),
+    /// Go elsewhere first (e.g. a temporary password must be changed).
+    #[error("redirect")]
+    Redirect(&'static str),
 }
 
 impl From<StoreError> for AppError {
@@ -66,6 +69,9 @@ pub struct ErrorMark {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        if let AppError::Redirect(to) = self {
+            return Redirect::to(to).into_response();
+        }
         let (status, key) = match &self {
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "error-unauthorized"),
             AppError::Forbidden(k) => (StatusCode::FORBIDDEN, *k),
@@ -76,6 +82,7 @@ impl IntoResponse for AppError {
                 tracing::error!(error.code = code, "internal error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
             }
+            AppError::Redirect(_) => (StatusCode::SEE_OTHER, "error-internal"),
             AppError::Store(e) => {
                 tracing::error!(error.kind = "store", error.detail = %e, "storage error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")

@@ -166,7 +166,8 @@ async fn every_page_against_every_role() {
 async fn every_state_changing_route_against_every_role() {
     let app = TestApp::start().await;
     // Empty forms: allowed roles get a validation answer (422), or a redirect; others 403.
-    let routes: [(&str, &[&str]); 9] = [
+    let routes: [(&str, &[&str]); 10] = [
+        ("/admin/accounts", &["admin"]),
         (
             "/clients/new",
             &["social_worker", "org_admin", "volunteer_coordinator"],
@@ -779,6 +780,23 @@ async fn an_org_admin_creates_an_account_and_the_new_person_signs_in() {
             .body
             .contains("tijdelijk wachtwoord")
     );
+    let first = newbie.get("/clients").await;
+    assert_eq!(
+        (first.status, first.location.as_deref()),
+        (303, Some("/account")),
+        "a temporary password is changed first"
+    );
+    let changed = newbie
+        .post(
+            "/account/password",
+            &[
+                ("current_password", &password),
+                ("new_password", "mijn eigen wachtwoord"),
+                ("repeat_password", "mijn eigen wachtwoord"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303);
     assert_eq!(newbie.get("/clients").await.status, 200);
 }
 
@@ -792,4 +810,56 @@ async fn health_and_static_files() {
     assert!(css.body.contains("@media print"));
     assert_eq!(c.get("/static/htmx.min.js").await.status, 200);
     assert_eq!(c.get("/static/nothing.js").await.status, 404);
+}
+
+#[tokio::test]
+async fn the_administrator_appoints_a_regional_chair() {
+    let app = TestApp::start().await;
+    let mut admin = app.login(email("admin").unwrap()).await;
+    let missing = admin
+        .post(
+            "/admin/accounts",
+            &[
+                ("display_name", "Voorzitter"),
+                ("email", "vz@hogent.be"),
+                ("role", "regional_chair"),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status, 422, "a chair needs a platform");
+    let member = admin
+        .post(
+            "/admin/accounts",
+            &[
+                ("display_name", "X"),
+                ("email", "x@hogent.be"),
+                ("role", "social_worker"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        member.status, 422,
+        "member roles are given by organisations"
+    );
+    let ok = admin
+        .post(
+            "/admin/accounts",
+            &[
+                ("display_name", "Voorzitter Limburg"),
+                ("email", "vz@pxl.be"),
+                ("role", "regional_chair"),
+                ("platform", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 200);
+    assert!(ok.body.contains("vz@pxl.be") && ok.body.contains("<code>"));
+    let row = sterk_store::accounts::by_email(&app.db, "vz@pxl.be")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.role.as_str(), row.platform_id, row.org_id),
+        ("regional_chair", Some(3), None)
+    );
 }

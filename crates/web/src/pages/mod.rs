@@ -1,6 +1,7 @@
 //! The pages of the interface, grouped by domain.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod clients;
 pub mod home;
@@ -64,6 +65,10 @@ pub fn routes() -> Router<AppState> {
         .route("/org/accounts/{id}/active", post(org::set_active))
         .route("/org/audit", get(org::audit))
         .route("/admin/audit", get(org::admin_audit))
+        .route(
+            "/admin/accounts",
+            get(admin::accounts).post(admin::create_account),
+        )
         .route("/organisations", get(organisations::list))
         .route(
             "/organisations/new",
