@@ -1,0 +1,38 @@
+import { defineConfig } from '@playwright/test';
+
+// Browser tests for Sterk. e2e/run.sh starts a server with demo data for each database
+// backend and points STERK_URL at it. The browser is Debian's chromium: Playwright's own
+// browser downloads are never used.
+const baseURL = process.env.STERK_URL ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 5_000 },
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 2,
+  reporter: 'list',
+  outputDir: './test-results',
+  use: {
+    baseURL,
+    // The interface language when nobody chose one comes from Accept-Language: Dutch.
+    locale: 'nl-BE',
+    timezoneId: 'Europe/Brussels',
+    trace: 'off',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.STERK_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+});

@@ -1,0 +1,175 @@
+// Every page of the kernel, for every role: the expected status (allowed, or refused with
+// 403), and zero axe-core violations (WCAG 2.1 AA) on each page the role may see, in Dutch
+// and in French. The language is switched with the buttons in the header, as a person would.
+import { test, expect, type Page } from '@playwright/test';
+import {
+  ROLES,
+  type RoleKey,
+  type Lang,
+  login,
+  switchLanguage,
+  visit,
+  expectAxeClean,
+  LANG_TAG,
+  unique,
+} from './support';
+
+type PageKey =
+  | 'start'
+  | 'clients'
+  | 'clientNew'
+  | 'client'
+  | 'clientEdit'
+  | 'clientErase'
+  | 'referrals'
+  | 'org'
+  | 'orgAccountNew'
+  | 'orgAudit'
+  | 'adminAudit'
+  | 'organisations'
+  | 'organisation'
+  | 'organisationNew'
+  | 'platforms'
+  | 'platformAntwerpen'
+  | 'platformVlaanderen'
+  | 'account';
+
+const PAGES: Record<PageKey, (ids: Ids) => string> = {
+  start: () => '/',
+  clients: () => '/clients',
+  clientNew: () => '/clients/new',
+  client: (ids) => `/clients/${ids.client}`,
+  clientEdit: (ids) => `/clients/${ids.client}/edit`,
+  clientErase: (ids) => `/clients/${ids.client}/erase`,
+  referrals: () => '/referrals',
+  org: () => '/org',
+  orgAccountNew: () => '/org/accounts/new',
+  orgAudit: () => '/org/audit',
+  adminAudit: () => '/admin/audit',
+  organisations: () => '/organisations',
+  organisation: (ids) => `/organisations/${ids.organisation}`,
+  organisationNew: () => '/organisations/new',
+  platforms: () => '/platforms',
+  platformAntwerpen: () => '/platforms/antwerpen',
+  platformVlaanderen: () => '/platforms/vlaanderen',
+  account: () => '/account',
+};
+
+type Ids = { client: string; organisation: string };
+
+const PUBLIC_FOR_ALL: PageKey[] = [
+  'start',
+  'organisations',
+  'organisation',
+  'platforms',
+  'platformAntwerpen',
+  'platformVlaanderen',
+  'account',
+];
+const CLIENT_WORK: PageKey[] = ['clients', 'clientNew', 'client', 'clientEdit', 'referrals', 'org'];
+
+/** What each role may open; every other page of the kernel must be refused. */
+const ALLOWED: Record<RoleKey, PageKey[]> = {
+  worker: [...PUBLIC_FOR_ALL, ...CLIENT_WORK],
+  orgAdmin: [...PUBLIC_FOR_ALL, ...CLIENT_WORK, 'clientErase', 'orgAccountNew', 'orgAudit'],
+  coordinator: [...PUBLIC_FOR_ALL, ...CLIENT_WORK],
+  volunteer: [...PUBLIC_FOR_ALL, 'org'],
+  chair: [...PUBLIC_FOR_ALL],
+  platformCoordinator: [...PUBLIC_FOR_ALL],
+  admin: [...PUBLIC_FOR_ALL, 'adminAudit', 'organisationNew'],
+};
+
+/** A client of the role's own organisation (one is registered when there is none yet). */
+async function ownClient(page: Page): Promise<string> {
+  await visit(page, '/clients');
+  const link = page.locator('main table a[href^="/clients/"]').first();
+  if ((await link.count()) === 0) {
+    await visit(page, '/clients/new');
+    await page.locator('#name').fill(unique('Testpersoon'));
+    await Promise.all([
+      page.waitForURL(/\/clients\/\d+$/),
+      page.locator('main form button[type="submit"]').click(),
+    ]);
+    return new URL(page.url()).pathname.split('/')[2];
+  }
+  return (await link.getAttribute('href'))!.split('/')[2];
+}
+
+async function anOrganisation(page: Page): Promise<string> {
+  await visit(page, '/organisations');
+  const href = await page.locator('main table a[href^="/organisations/"]').first().getAttribute('href');
+  return href!.split('/')[2];
+}
+
+/** Visits every kernel page in the current language and checks status and axe. */
+async function sweep(page: Page, role: RoleKey, ids: Ids, lang: Lang): Promise<void> {
+  const allowed = new Set(ALLOWED[role]);
+  let refusedChecked = false;
+  for (const [key, path] of Object.entries(PAGES) as [PageKey, (ids: Ids) => string][]) {
+    const url = path(ids);
+    const res = await visit(page, url);
+    if (allowed.has(key)) {
+      expect.soft(res.status(), `${role} (${lang}) may open ${url}`).toBe(200);
+      expect.soft(new URL(page.url()).pathname, `${role} stays on ${url}`).toBe(url);
+      await expect.soft(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
+      await expectAxeClean(page, `${url} as ${role} in ${lang}`);
+    } else {
+      const status = res.status();
+      const toLogin = new URL(page.url()).pathname === '/login';
+      expect.soft(status === 403 || toLogin, `${role} (${lang}) is refused ${url}, got ${status}`).toBe(true);
+      if (!refusedChecked && status === 403) {
+        // The refusal page itself: translated, and accessible.
+        await expect.soft(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
+        await expectAxeClean(page, `403 page (${url}) as ${role} in ${lang}`);
+        refusedChecked = true;
+      }
+    }
+  }
+  // Not found.
+  const missing = await visit(page, '/this-page-does-not-exist');
+  expect.soft(missing.status()).toBe(404);
+  await expect.soft(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
+  await expectAxeClean(page, `404 page as ${role} in ${lang}`);
+  // The login page sends a signed-in person to the start page.
+  await visit(page, '/login');
+  expect.soft(new URL(page.url()).pathname).toBe('/');
+}
+
+for (const role of Object.keys(ROLES) as RoleKey[]) {
+  test(`every page as ${ROLES[role].label} (${role}), in Dutch and French`, async ({ page }) => {
+    await login(page, role, 'nl');
+    const ids: Ids = {
+      client: ALLOWED[role].includes('client') ? await ownClient(page) : '1',
+      organisation: await anOrganisation(page),
+    };
+    await sweep(page, role, ids, 'nl');
+    // Switch to French with the header buttons; the choice holds on every next page.
+    await visit(page, '/');
+    await switchLanguage(page, 'fr');
+    await sweep(page, role, ids, 'fr');
+    // Back to Dutch, so the account's remembered language is as the demo data has it.
+    await switchLanguage(page, 'nl');
+  });
+}
+
+test('every public page when signed out', async ({ page }) => {
+  for (const lang of ['nl', 'fr'] as Lang[]) {
+    await visit(page, '/');
+    await switchLanguage(page, lang);
+    for (const url of ['/', '/login', '/platforms', '/platforms/antwerpen', '/platforms/vlaanderen']) {
+      const res = await visit(page, url);
+      expect.soft(res.status(), url).toBe(200);
+      await expect.soft(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
+      await expectAxeClean(page, `${url} signed out in ${lang}`);
+    }
+    // Pages behind the login send you to the login form, and back after signing in.
+    for (const url of ['/clients', '/org', '/organisations', '/account', '/admin/audit']) {
+      await visit(page, url);
+      expect.soft(new URL(page.url()).pathname, url).toBe('/login');
+      expect.soft(new URL(page.url()).searchParams.get('next'), url).toBe(url);
+    }
+    const missing = await visit(page, '/this-page-does-not-exist');
+    expect.soft(missing.status()).toBe(404);
+    await expectAxeClean(page, `404 page signed out in ${lang}`);
+  }
+});
