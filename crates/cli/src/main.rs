@@ -168,7 +168,8 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
         secure_cookies: config.secure_cookies,
         session_minutes: config.session_minutes,
     };
-    let state = sterk_web::AppState::new(db.clone(), web, sterk_web::install_metrics());
+    let state = sterk_web::AppState::new(db.clone(), web, sterk_web::install_metrics())
+        .map_err(|e| anyhow::anyhow!(e))?;
     let app = sterk_web::app(state);
     println!("Sterk is listening on http://{local}");
     tracing::info!(server.addr = %local, "listening");

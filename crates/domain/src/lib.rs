@@ -12,12 +12,14 @@
 //! - [`client`]: the minimal client record, contact channels, household composition and the
 //!   consent ledger's rules ([`client::Consent::is_active`]).
 //! - [`org`]: organisation kinds.
+//! - [`followup`]: the lifecycle of the follow-up of one right for one person.
 //! - [`reference`]: the five krachtlijnen and the themes of the action plan.
 #![warn(missing_docs)]
 
 pub mod access;
 pub mod client;
 pub mod error;
+pub mod followup;
 pub mod org;
 pub mod reference;
 pub mod values;

@@ -21,6 +21,7 @@ mod db;
 pub mod demo;
 pub mod orgs;
 pub mod reference;
+pub mod rights;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

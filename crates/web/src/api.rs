@@ -27,7 +27,7 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sterk API", version = "1", description = "JSON API of Sterk, the platform for Sterk Sociaal Werk. Authenticate with a bearer token from your account page."),
-    paths(me, list_clients, get_client, create_client, list_organisations, list_municipalities),
+    paths(me, list_clients, get_client, create_client, list_organisations, list_municipalities, rights_evaluate, rights_catalogue),
     components(schemas(Me, ClientOut, ClientIn, ClientList, Created, OrgOut, MunicipalityOut, ApiError, FieldProblem)),
     modifiers(&BearerAuth)
 )]
@@ -59,6 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/clients/{id}", get(get_client))
         .route("/organisations", get(list_organisations))
         .route("/municipalities", get(list_municipalities))
+        .route("/rights", get(rights_catalogue))
+        .route("/rights/evaluate", axum::routing::post(rights_evaluate))
         .fallback(crate::pages::ops::not_found)
 }
 
@@ -514,4 +516,116 @@ pub async fn list_municipalities(
             })
             .collect(),
     ))
+}
+
+/// The reference date of an evaluation.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct EvaluateParams {
+    /// `YYYY-MM-DD`; default today.
+    pub date: Option<String>,
+}
+
+/// Evaluates one household against every right: status, amount, reasons, explanation and the
+/// next questions (the same JSON as `sterk rights eval --json`). Nothing is stored; no token
+/// is needed. The household is a flat object of the inputs listed by `GET /api/v1/rights`;
+/// a missing input is unknown, never zero.
+#[utoipa::path(post, path = "/api/v1/rights/evaluate", params(EvaluateParams), request_body(content = Object, description = "Household: input name → value"),
+    responses((status = 200, description = "Evaluation", body = Object), (status = 422, body = ApiError)), security(()))]
+pub async fn rights_evaluate(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(p): Query<EvaluateParams>,
+    body: axum::body::Bytes,
+) -> Response {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default();
+    let problem = |field: &str, code: &str, message: String| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(ApiError {
+                error: "validation".into(),
+                message: state.i18n.t(lang, "form-has-errors"),
+                fields: vec![FieldProblem {
+                    field: field.into(),
+                    code: code.into(),
+                    message,
+                }],
+            }),
+        )
+            .into_response()
+    };
+    let date = match p.date.as_deref().map(sterk_domain::values::parse_date) {
+        None => time::OffsetDateTime::now_utc().date(),
+        Some(Ok(d)) => d,
+        Some(Err(code)) => {
+            return problem(
+                "date",
+                code,
+                state
+                    .i18n
+                    .t(lang, &format!("error-{}", code.replace('_', "-"))),
+            );
+        }
+    };
+    let household: sterk_rules::Household = match serde_json::from_slice(&body) {
+        Ok(h) => h,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(ApiError {
+                    error: "bad_json".into(),
+                    message: format!("{} ({e})", state.i18n.t(lang, "error-bad-json")),
+                    fields: Vec::new(),
+                }),
+            )
+                .into_response();
+        }
+    };
+    match state.rights.model.evaluate(&household, date) {
+        Ok(evaluation) => Json(evaluation).into_response(),
+        Err(e) => problem(&e.field, "invalid", e.message),
+    }
+}
+
+/// The catalogue: every right with its names, description, authority, legal references and
+/// dated, sourced parameters; the inputs with their types and questions; the rules' version.
+#[utoipa::path(get, path = "/api/v1/rights", responses((status = 200, description = "Catalogue", body = Object)), security(()))]
+pub async fn rights_catalogue(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let m = &state.rights.model;
+    let text = |t: &sterk_rules::Text| serde_json::json!({"nl": t.nl, "fr": t.fr, "en": t.en});
+    let ty = |t: sterk_rules::Ty| match t {
+        sterk_rules::Ty::Bool => "bool",
+        sterk_rules::Ty::Int => "int",
+        sterk_rules::Ty::Money => "money_cents",
+        sterk_rules::Ty::Date => "date",
+        _ => "choice",
+    };
+    let params = |ids: &[u16]| -> Vec<serde_json::Value> {
+        ids.iter()
+            .filter_map(|i| m.params.get(usize::from(*i)))
+            .map(|p| {
+                serde_json::json!({
+                    "name": p.name, "type": ty(p.ty), "description": text(&p.description),
+                    "values": p.values.iter().map(|v| serde_json::json!({
+                        "from": sterk_domain::values::format_date(v.from), "until": v.until.map(sterk_domain::values::format_date),
+                        "value": v.value, "source": v.source, "retrieved": v.retrieved.map(sterk_domain::values::format_date), "unverified": v.unverified,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect()
+    };
+    Json(serde_json::json!({
+        "rules_version": state.rights.version,
+        "inputs": m.inputs.iter().map(|i| serde_json::json!({"name": i.name, "type": ty(i.ty), "choices": i.choices, "question": text(&i.question)})).collect::<Vec<_>>(),
+        "rights": m.rights.iter().map(|r| serde_json::json!({
+            "id": r.id, "name": text(&r.name), "description": text(&r.description), "authority": r.authority,
+            "granting": match r.granting { sterk_rules::Granting::Automatic => "automatic", sterk_rules::Granting::OnApplication => "on_application", sterk_rules::Granting::PartlyAutomatic => "partly_automatic" },
+            "amount_period": r.amount_period,
+            "legal": r.legal.iter().map(|l| serde_json::json!({"title": l.title, "url": l.url})).collect::<Vec<_>>(),
+            "parameters": params(&r.params_used),
+        })).collect::<Vec<_>>(),
+    }))
 }

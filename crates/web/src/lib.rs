@@ -21,6 +21,7 @@ pub mod ctx;
 pub mod error;
 pub mod forms;
 pub mod pages;
+pub mod rights;
 pub mod security;
 pub mod session_store;
 
@@ -63,21 +64,31 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// The Prometheus recorder's handle, when metrics are on.
     pub metrics: Option<PrometheusHandle>,
+    /// The rules engine with the built-in Belgian and Flemish model.
+    pub rights: Arc<rights::RightsEngine>,
 }
 
 impl AppState {
-    /// A state for `db` with default settings.
-    pub fn new(db: Db, config: WebConfig, metrics: Option<PrometheusHandle>) -> AppState {
+    /// A state for `db`. Fails when the built-in rule files do not load (the test suite and
+    /// `sterk rules check` make sure they do).
+    pub fn new(
+        db: Db,
+        config: WebConfig,
+        metrics: Option<PrometheusHandle>,
+    ) -> Result<AppState, String> {
         let (i18n, problems) = I18n::load();
         for p in problems {
             tracing::error!(i18n.lang = p.lang, i18n.problem = %p.message, "translation file has a problem");
         }
-        AppState {
+        let engine = rights::RightsEngine::builtin()
+            .map_err(|p| format!("the built-in rule files do not load:\n{p}"))?;
+        Ok(AppState {
             db,
             i18n: Arc::new(i18n),
             config: Arc::new(config),
             metrics,
-        }
+            rights: Arc::new(engine),
+        })
     }
 }
 

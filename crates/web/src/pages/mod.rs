@@ -56,6 +56,36 @@ pub fn routes() -> Router<AppState> {
             get(clients::erase_confirm).post(clients::erase),
         )
         .route("/referrals", get(clients::referrals))
+        .route("/clients/{id}/rights", get(crate::rights::pages::followups))
+        .route(
+            "/clients/{id}/rights/new",
+            get(crate::rights::pages::new_check),
+        )
+        .route(
+            "/clients/{id}/rights/check",
+            post(crate::rights::pages::post_check),
+        )
+        .route(
+            "/clients/{id}/rights/{check}",
+            get(crate::rights::pages::show_check),
+        )
+        .route(
+            "/clients/{id}/rights/{check}/print",
+            get(crate::rights::pages::print_check),
+        )
+        .route(
+            "/clients/{id}/followups",
+            post(crate::rights::pages::start_followup),
+        )
+        .route(
+            "/clients/{id}/followups/{fid}",
+            post(crate::rights::pages::change_followup),
+        )
+        .route(
+            "/clients/{id}/followups/{fid}/signal",
+            post(crate::rights::pages::signal_candidate),
+        )
+        .route("/rechten", get(crate::rights::pages::public_check))
         .route("/org", get(org::overview))
         .route(
             "/org/accounts/new",

@@ -29,7 +29,8 @@ impl TestApp {
     async fn start_with(url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
         let db = Db::open(url).await.unwrap();
         demo::load(&db).await.unwrap();
-        let state = sterk_web::AppState::new(db.clone(), sterk_web::WebConfig::default(), None);
+        let state =
+            sterk_web::AppState::new(db.clone(), sterk_web::WebConfig::default(), None).unwrap();
         let app = sterk_web::app(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
