@@ -21,6 +21,12 @@ const KEY: &str = "csrf";
 /// Largest form body inspected for the token.
 const MAX_FORM: usize = 2 * 1024 * 1024;
 
+/// The session's token if it has one (anonymous visitors get none until they open a form
+/// that needs it, so browsing public pages stores nothing).
+pub async fn existing(session: &Session) -> Option<String> {
+    session.get::<String>(KEY).await.ok().flatten()
+}
+
 /// The session's token, created on first use.
 pub async fn token(session: &Session) -> String {
     if let Ok(Some(t)) = session.get::<String>(KEY).await {

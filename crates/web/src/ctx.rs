@@ -15,6 +15,8 @@ use tower_sessions::Session;
 pub const ACCOUNT_KEY: &str = "account_id";
 /// Session key of the chosen language.
 pub const LANG_KEY: &str = "lang";
+/// Cookie that remembers the language of visitors who are not signed in.
+pub const LANG_COOKIE: &str = "sterk_lang";
 /// Session key of a one-time message shown on the next page.
 pub const FLASH_KEY: &str = "flash";
 
@@ -50,6 +52,19 @@ pub async fn language(session: Option<&Session>, headers: &axum::http::HeaderMap
     if let Some(s) = session
         && let Ok(Some(code)) = s.get::<String>(LANG_KEY).await
         && let Some(l) = Lang::parse(&code)
+    {
+        return l;
+    }
+    if let Some(l) = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(&format!("{LANG_COOKIE}="))
+                .and_then(Lang::parse)
+        })
     {
         return l;
     }
@@ -97,7 +112,13 @@ impl FromRequestParts<AppState> for Ctx {
             return Err(AppError::Redirect("/account"));
         }
         let lang = language(Some(&session), &parts.headers).await;
-        let csrf = crate::csrf::token(&session).await;
+        // Only signed-in people get a token (and so a stored session) on every page; anonymous
+        // visitors of public pages leave nothing behind. The login page makes one for itself.
+        let csrf = if user.is_some() {
+            crate::csrf::token(&session).await
+        } else {
+            crate::csrf::existing(&session).await.unwrap_or_default()
+        };
         let flash = session.remove::<String>(FLASH_KEY).await.ok().flatten();
         Ok(Ctx {
             lang,

@@ -39,10 +39,12 @@ pub struct NextQuery {
 }
 
 /// `GET /login`.
-pub async fn login_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub async fn login_form(mut ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
     if ctx.user.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
+    // The login form is the one anonymous form that changes state: it needs a token.
+    ctx.csrf = crate::csrf::token(&ctx.session).await;
     render(&LoginPage {
         ctx,
         email: String::new(),
@@ -147,5 +149,40 @@ pub async fn set_language(
     if let Some(u) = &ctx.user {
         accounts::set_language(&state.db, u.account.id, lang.code()).await?;
     }
-    Ok(Redirect::to(&safe_next(form.get("next"))).into_response())
+    Ok((
+        [lang_cookie(&state, lang)],
+        Redirect::to(&safe_next(form.get("next"))),
+    )
+        .into_response())
+}
+
+fn lang_cookie(state: &AppState, lang: Lang) -> (axum::http::HeaderName, String) {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    (
+        axum::http::header::SET_COOKIE,
+        format!(
+            "{}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}",
+            crate::ctx::LANG_COOKIE,
+            lang.code()
+        ),
+    )
+}
+
+/// `GET /lang/{code}`: the language switch of visitors who are not signed in. It only sets a
+/// preference cookie (nothing is stored on the server), so it needs no CSRF token.
+pub async fn language_link(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    Ok((
+        [lang_cookie(&state, lang)],
+        Redirect::to(&safe_next(&q.next)),
+    )
+        .into_response())
 }

@@ -22,6 +22,17 @@ struct Start {
     role: String,
     org_name: Option<String>,
     platform_name: Option<String>,
+    reminders: Vec<sterk_store::rights::FollowupRow>,
+    right_names: std::collections::BTreeMap<String, String>,
+}
+
+impl Start {
+    fn right_name(&self, id: &str) -> String {
+        self.right_names
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
+    }
 }
 
 /// `GET /`.
@@ -46,10 +57,25 @@ pub async fn start(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
         None => None,
     };
     let role = ctx.code("role", user.actor.role.code());
+    // Reminders: open follow-ups of the organisation, the longest untouched first.
+    let reminders = if ctx.can_in_own_org("clients") {
+        sterk_store::rights::reminders(&state.db, &user.actor, 0, 10).await?
+    } else {
+        Vec::new()
+    };
+    let right_names = state
+        .rights
+        .model
+        .rights
+        .iter()
+        .map(|r| (r.id.clone(), r.name.get(ctx.lang.code()).to_owned()))
+        .collect();
     render(&Start {
         ctx,
         role,
         org_name,
         platform_name,
+        reminders,
+        right_names,
     })
 }

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/lang", post(auth::set_language))
+        .route("/lang/{code}", get(auth::language_link))
         .route("/clients", get(clients::list))
         .route("/clients/new", get(clients::new_form).post(clients::create))
         .route("/clients/{id}", get(clients::show))
