@@ -7,8 +7,9 @@ const baseURL = process.env.STERK_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
-  expect: { timeout: 5_000 },
+  // Generous: on a busy 2-core machine a sweep of every page of a role takes a while.
+  timeout: 180_000,
+  expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,

@@ -41,17 +41,23 @@ export async function visit(page: Page, path: string): Promise<Response> {
   return res;
 }
 
-/** Clicks a language button in the header and checks that `<html lang>` follows. */
-export async function switchLanguage(page: Page, lang: Lang): Promise<void> {
-  const button = page.locator(`header form.langs button[name="lang"][value="${lang}"]`);
-  if ((await button.getAttribute('aria-pressed')) !== 'true') {
-    await button.click();
+/**
+ * Chooses a language with the switch in the header, as a person would: buttons (a form
+ * posting to /lang) where the page has a session, links (/lang/{code}) for visitors
+ * without one. Checks that `<html lang>` follows. With `force` the choice is made even
+ * when that language is already shown, so that it is stored.
+ */
+export async function switchLanguage(page: Page, lang: Lang, force = false): Promise<void> {
+  const control = page.locator(`header .langs [lang="${LANG_TAG[lang]}"]`);
+  const isButton = (await control.evaluate((e) => e.tagName)) === 'BUTTON';
+  const state = isButton ? 'aria-pressed' : 'aria-current';
+  if (force || (await control.getAttribute(state)) !== 'true') {
+    const before = page.url();
+    await Promise.all([page.waitForNavigation(), control.click()]);
+    expect(new URL(page.url()).pathname).toBe(new URL(before).pathname);
   }
   await expect(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
-  await expect(page.locator(`header form.langs button[value="${lang}"]`)).toHaveAttribute(
-    'aria-pressed',
-    'true',
-  );
+  await expect(page.locator(`header .langs [lang="${LANG_TAG[lang]}"]`)).toHaveAttribute(state, 'true');
 }
 
 /**
@@ -62,7 +68,7 @@ export async function switchLanguage(page: Page, lang: Lang): Promise<void> {
  */
 export async function login(page: Page, role: RoleKey, lang: Lang | null = 'nl'): Promise<void> {
   await visit(page, '/login');
-  if (lang) await switchLanguage(page, lang);
+  if (lang) await switchLanguage(page, lang, true);
   const form = page.locator('main form[action="/login"]');
   await form.locator('#email').fill(ROLES[role].email);
   await form.locator('#password').fill(PASSWORD);
