@@ -31,6 +31,64 @@ pub enum RightsCommand {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Screen a whole population for rights it probably misses (see docs/screening.md).
+    ///
+    /// Input files must be sorted by household_id. One result row per
+    /// household; bad rows are reported with file, line and field; the exit
+    /// status is 1 when any row failed, 2 on a fatal error.
+    Screen {
+        /// households.csv or .parquet (household-level inputs).
+        #[arg(long)]
+        households: PathBuf,
+        /// persons.csv or .parquet (household_id, role, age, education).
+        #[arg(long)]
+        persons: Option<PathBuf>,
+        /// Result file (.csv or .parquet).
+        #[arg(long, required_unless_present = "parse_only")]
+        out: Option<PathBuf>,
+        /// Also write bad rows to this CSV file (file,line,field,message).
+        #[arg(long)]
+        errors: Option<PathBuf>,
+        /// Format of all files (default: by extension).
+        #[arg(long, value_parser = ["csv", "parquet"])]
+        format: Option<String>,
+        /// Reference date YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Households per block (memory is a few blocks).
+        #[arg(long, default_value_t = 16_384)]
+        block: usize,
+        /// Only read, parse and join the input (the speed limit); no evaluation, no output.
+        #[arg(long)]
+        parse_only: bool,
+        /// Rules directory (default: $STERK_RULES_DIR, ./rules, or the built-in rules).
+        #[arg(long, env = "STERK_RULES_DIR")]
+        rules: Option<PathBuf>,
+    },
+    /// Write a synthetic Flemish population (households.csv, persons.csv) in the screen format.
+    Synth {
+        /// Number of households.
+        #[arg(long)]
+        households: u64,
+        /// Output directory.
+        #[arg(long)]
+        out_dir: PathBuf,
+        /// Random seed (same seed, same files).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Reference date YYYY-MM-DD for ages and waiting lists (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Share of household cells left empty (unknown).
+        #[arg(long, default_value_t = 0.02)]
+        missing: f64,
+        /// Also write households.parquet and persons.parquet.
+        #[arg(long)]
+        parquet: bool,
+    },
     /// Run the YAML test cases in DIR (default: <rules>/tests); prints `N passed, N failed`.
     Test {
         /// Directory with test files.
@@ -117,6 +175,57 @@ pub fn run_rights(cmd: RightsCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        RightsCommand::Screen {
+            households,
+            persons,
+            out,
+            errors,
+            format,
+            date,
+            threads,
+            block,
+            parse_only,
+            rules,
+        } => {
+            let model = load_model(rules_dir(rules).as_deref())?;
+            let date = parse_date(date.as_deref())?;
+            let mut opts = sterk_batch::ScreenOptions::new(households, persons, out, date);
+            opts.format = format.as_deref().map(|f| match f {
+                "parquet" => sterk_batch::Format::Parquet,
+                _ => sterk_batch::Format::Csv,
+            });
+            opts.threads = threads;
+            opts.block_households = block;
+            opts.parse_only = parse_only;
+            run_screen(&model, &opts, errors.as_deref())
+        }
+        RightsCommand::Synth {
+            households,
+            out_dir,
+            seed,
+            date,
+            missing,
+            parquet,
+        } => {
+            let date = parse_date(date.as_deref())?;
+            let s = sterk_batch::synth::generate(&out_dir, households, seed, date, missing)
+                .with_context(|| format!("cannot write to {}", out_dir.display()))?;
+            if parquet {
+                for name in ["households", "persons"] {
+                    sterk_batch::csv_to_parquet(
+                        &out_dir.join(format!("{name}.csv")),
+                        &out_dir.join(format!("{name}.parquet")),
+                    )?;
+                }
+            }
+            eprintln!(
+                "wrote {} households and {} persons to {}",
+                s.households,
+                s.persons,
+                out_dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         RightsCommand::Test { dir, rules } => {
             let rdir = rules_dir(rules);
             let model = load_model(rdir.as_deref())?;
@@ -136,6 +245,106 @@ pub fn run_rights(cmd: RightsCommand) -> Result<ExitCode> {
             })
         }
     }
+}
+
+/// At most this many bad rows are printed on stderr (all go to `--errors`).
+const MAX_PRINTED_ERRORS: u64 = 50;
+
+fn run_screen(
+    model: &Model,
+    opts: &sterk_batch::ScreenOptions,
+    errors_path: Option<&Path>,
+) -> Result<ExitCode> {
+    use std::io::{IsTerminal, Write};
+    let mut errors_file = match errors_path {
+        Some(p) => {
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(p)
+                    .with_context(|| format!("cannot create {}", p.display()))?,
+            );
+            f.write_all(sterk_batch::ERRORS_HEADER.as_bytes())?;
+            Some(f)
+        }
+        None => None,
+    };
+    let bar = if std::io::stderr().is_terminal() {
+        let b = indicatif::ProgressBar::new(0);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% {msg} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut printed = 0u64;
+    let mut write_failed = None;
+    let started = std::time::Instant::now();
+    let summary = {
+        let mut on_error = |e: &sterk_batch::RowError| {
+            if printed < MAX_PRINTED_ERRORS {
+                bar.suspend(|| eprintln!("{e}"));
+            }
+            printed += 1;
+            if let Some(f) = errors_file.as_mut()
+                && let Err(err) = sterk_batch::write_error_csv(f, e)
+            {
+                write_failed.get_or_insert(err);
+            }
+        };
+        let mut progress = |p: sterk_batch::Progress| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+            bar.set_message(format!("{} households", p.households));
+        };
+        sterk_batch::screen(model, opts, &mut on_error, &mut progress)
+    };
+    bar.finish_and_clear();
+    let summary = match summary {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sterk: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if let Some(e) = write_failed {
+        return Err(anyhow!("cannot write the errors file: {e}"));
+    }
+    if let Some(mut f) = errors_file {
+        f.flush()?;
+    }
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    if summary.errors > MAX_PRINTED_ERRORS {
+        eprintln!(
+            "… {} more bad rows{}",
+            summary.errors - MAX_PRINTED_ERRORS,
+            if errors_path.is_some() {
+                " (all are in the errors file)"
+            } else {
+                " (use --errors FILE to get them all)"
+            }
+        );
+    }
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{} households read, {} screened, {} persons, {} bad rows; {} households miss at least one right; {:.2} s ({:.0} households/s)",
+        summary.households_read,
+        summary.households_screened,
+        summary.persons_read,
+        summary.errors,
+        summary.households_with_non_take_up,
+        secs,
+        summary.households_read as f64 / secs.max(1e-9)
+    );
+    Ok(if summary.errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Runs `sterk rules check`.

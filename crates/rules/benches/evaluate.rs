@@ -36,7 +36,11 @@ fn bench(c: &mut Criterion) {
     let rows: Vec<Prepared> = (0..n)
         .map(|i| {
             let mut q = p.clone();
-            q.values[inc] = if i % 17 == 0 { None } else { Some((i as i64 * 7919) % 8_000_000) };
+            q.values[inc] = if i % 17 == 0 {
+                None
+            } else {
+                Some((i as i64 * 7919) % 8_000_000)
+            };
             q.values[rent] = Some(40_000 + (i as i64 % 50_000));
             q
         })

@@ -275,6 +275,148 @@ fn blame(nodes: &[Node], root: u32, val: &impl Fn(u32) -> Cell) -> u128 {
     out
 }
 
+/// True when some missing input makes node `root` unknown: the same walk as
+/// [`blame`], stopping at the first input found.
+fn blame_any(nodes: &[Node], root: u32, val: &impl Fn(u32) -> Cell) -> bool {
+    if val(root).is_some() {
+        return false;
+    }
+    let Some(node) = nodes.get(root as usize) else {
+        return false;
+    };
+    match *node {
+        Node::Input(_) => true,
+        Node::If(c, a, b) => match val(c) {
+            Some(0) => blame_any(nodes, b, val),
+            Some(_) => blame_any(nodes, a, val),
+            None => [c, a, b].iter().any(|&x| blame_any(nodes, x, val)),
+        },
+        _ => crate::model::children(node)
+            .into_iter()
+            .flatten()
+            .any(|x| blame_any(nodes, x, val)),
+    }
+}
+
+/// Status and amount only: exactly `decide(..).status` and `.amount`, without
+/// reasons, missing inputs or allocation (the screening path).
+#[inline]
+fn decide_compact(
+    r: &Right,
+    nodes: &[Node],
+    val: impl Fn(u32) -> Cell,
+    ctx: &DateCtx,
+) -> (Status, Option<i64>) {
+    if let Some(a) = r.already
+        && matches!(val(a), Some(x) if x != 0)
+    {
+        return (Status::AlreadyReceives, None);
+    }
+    let mut relied = 0u128;
+    let (mut unk, mut unk_inputs, mut wait) = (false, false, false);
+    for c in &r.conditions {
+        let v = match &c.kind {
+            CondKind::Test(n) => match val(*n) {
+                Some(x) if x != 0 => {
+                    relied |= c.params;
+                    Some(true)
+                }
+                Some(_) => Some(false),
+                None => None,
+            },
+            CondKind::AnyOf(routes) => {
+                let mut any_unknown = false;
+                let mut passed = false;
+                for ro in routes {
+                    match val(ro.node) {
+                        Some(x) if x != 0 => {
+                            // The first route with this slot is the one `decide` credits.
+                            relied |= routes
+                                .iter()
+                                .find(|r2| r2.slot == ro.slot)
+                                .map_or(0, |r2| r2.params);
+                            passed = true;
+                            break;
+                        }
+                        Some(_) => {}
+                        None => any_unknown = true,
+                    }
+                }
+                if passed {
+                    Some(true)
+                } else if any_unknown {
+                    None
+                } else {
+                    Some(false)
+                }
+            }
+            CondKind::FromDate(n) => match val(*n) {
+                Some(d) if ctx.date_jd >= d => {
+                    relied |= c.params;
+                    Some(true)
+                }
+                Some(_) => {
+                    wait = true;
+                    continue;
+                }
+                None => None,
+            },
+        };
+        match v {
+            Some(true) => {}
+            Some(false) => return (Status::NotEligible, None),
+            None => {
+                unk = true;
+                if !unk_inputs {
+                    unk_inputs = match &c.kind {
+                        CondKind::Test(n) | CondKind::FromDate(n) => blame_any(nodes, *n, &val),
+                        CondKind::AnyOf(routes) => {
+                            routes.iter().any(|ro| blame_any(nodes, ro.node, &val))
+                        }
+                    };
+                }
+            }
+        }
+    }
+    if unk {
+        if unk_inputs || wait {
+            return (
+                if unk_inputs {
+                    Status::NeedsInfo
+                } else {
+                    Status::NotEligible
+                },
+                None,
+            );
+        }
+        return (Status::Likely, r.amount.and_then(&val));
+    }
+    if wait {
+        return (Status::NotEligible, None);
+    }
+    let mut cav = false;
+    for c in &r.caveats {
+        match val(c.node) {
+            Some(0) => {}
+            Some(_) => {
+                cav = true;
+                relied |= c.params;
+            }
+            None => cav = true,
+        }
+    }
+    let amount = r.amount.and_then(&val);
+    if r.amount.is_some() {
+        relied |= r.amount_params;
+    }
+    let status = if cav || relied & ctx.unverified != 0 {
+        Status::Likely
+    } else {
+        Status::Eligible
+    };
+    (status, amount)
+}
+
 fn decide(r: &Right, nodes: &[Node], val: impl Fn(u32) -> Cell, ctx: &DateCtx) -> Outcome {
     let mut out = Outcome {
         status: Status::NotEligible,
@@ -822,6 +964,43 @@ impl<'m> BatchEvaluator<'m> {
                     let val = |n: u32| buf.get(n as usize * CHUNK + i).copied().flatten();
                     let o = decide(r, &m.nodes, val, &self.ctx);
                     out.outcomes[ri].push(o);
+                }
+            }
+            start += len;
+        }
+    }
+
+    /// Status and amount only, for screening: `status[row * n_rights + right]`
+    /// and `amount[..]` (cents) are exactly the `status` and `amount` of
+    /// [`Model::evaluate`]'s outcomes, computed without building [`Outcome`]s.
+    pub fn evaluate_compact(
+        &mut self,
+        cols: &HouseholdColumns,
+        status: &mut Vec<Status>,
+        amount: &mut Vec<Option<i64>>,
+    ) {
+        let m = self.model;
+        let n_rows = cols.len();
+        let nr = m.rights.len();
+        status.clear();
+        amount.clear();
+        status.resize(n_rows * nr, Status::NotEligible);
+        amount.resize(n_rows * nr, None);
+        self.buf.resize(m.nodes.len() * CHUNK, None);
+        let mut start = 0;
+        while start < n_rows {
+            let len = CHUNK.min(n_rows - start);
+            self.run_chunk(cols, start, len);
+            let buf = &self.buf;
+            for (ri, r) in m.rights.iter().enumerate() {
+                for i in 0..len {
+                    let val = |n: u32| buf.get(n as usize * CHUNK + i).copied().flatten();
+                    let (s, a) = decide_compact(r, &m.nodes, val, &self.ctx);
+                    let k = (start + i) * nr + ri;
+                    if let (Some(sl), Some(al)) = (status.get_mut(k), amount.get_mut(k)) {
+                        *sl = s;
+                        *al = a;
+                    }
                 }
             }
             start += len;

@@ -40,7 +40,10 @@ fn yaml_test_cases_pass() {
 }
 
 fn diag_codes(files: &[(&str, &str)]) -> Vec<(String, u32, u32, &'static str)> {
-    let src: Vec<SourceFile<'_>> = files.iter().map(|(n, t)| SourceFile { name: n, text: t }).collect();
+    let src: Vec<SourceFile<'_>> = files
+        .iter()
+        .map(|(n, t)| SourceFile { name: n, text: t })
+        .collect();
     let (_, d) = load_sources(&src);
     d.into_iter()
         .filter(|d| d.severity == Severity::Error)
@@ -55,7 +58,13 @@ fn diagnostics_have_positions() {
     let right = "id: r\nname: R\ngranting: automatic\nlegal: [{title: t, url: u}]\nparameters:\n  lim:\n    values:\n      - {from: 2024-01-01, value: 100, source: s, retrieved: 2024-01-01}\n      - {from: 2024-01-01, value: 200, source: s, retrieved: 2024-01-01}\n      - {from: 2025-01-01, value: 300}\ndefinitions:\n  a: b + 1\n  b: a + 1\nconditions:\n  - id: c1\n    test: agee >= 18\n  - id: c2\n    test: income + 1\n";
     let d = diag_codes(&[("model.yaml", MODEL), ("r.yaml", right)]);
     let codes: Vec<&str> = d.iter().map(|x| x.3).collect();
-    for want in ["overlapping_dates", "missing_source", "cycle", "unknown_variable", "type_mismatch"] {
+    for want in [
+        "overlapping_dates",
+        "missing_source",
+        "cycle",
+        "unknown_variable",
+        "type_mismatch",
+    ] {
         assert!(codes.contains(&want), "{want} missing in {d:?}");
     }
     let unknown = d.iter().find(|x| x.3 == "unknown_variable").unwrap();
@@ -98,7 +107,10 @@ fn random_cell(ty: Ty, choices: usize, r: u64) -> Option<i64> {
     Some(match ty {
         Ty::Bool => x % 2,
         Ty::Int => x % 80,
-        Ty::Money => [0, 87613, 131420, 2563067, 2585000, 3452691, 6000000][(x % 7) as usize] + (x / 7) % 3 - 1,
+        Ty::Money => {
+            [0, 87613, 131420, 2563067, 2585000, 3452691, 6000000][(x % 7) as usize] + (x / 7) % 3
+                - 1
+        }
         Ty::Date => i64::from(date!(2018 - 01 - 01).to_julian_day()) + x % 3000,
         Ty::Choice(_) => x % choices.max(1) as i64,
         Ty::Error => 0,
@@ -121,10 +133,16 @@ proptest! {
         let cols = HouseholdColumns::from_prepared(&m, &rows);
         let batch = m.evaluate_batch(&cols, d);
         let ctx = m.date_ctx(d);
+        let (mut status, mut amount) = (Vec::new(), Vec::new());
+        m.batch_evaluator(d).evaluate_compact(&cols, &mut status, &mut amount);
+        let nr = m.rights.len();
         for (row, p) in rows.iter().enumerate() {
             let ev = m.evaluate_prepared(p, &ctx);
             for (ri, r) in ev.rights.iter().enumerate() {
                 prop_assert_eq!(&r.outcome, &batch.outcomes[ri][row]);
+                // The screening path: status and amount only.
+                prop_assert_eq!(r.outcome.status, status[row * nr + ri]);
+                prop_assert_eq!(r.outcome.amount.map(|a| a.cents()), amount[row * nr + ri]);
             }
         }
     }
