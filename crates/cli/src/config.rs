@@ -17,6 +17,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Session lifetime without activity, in minutes.
     pub session_minutes: i64,
+    /// Behind a reverse proxy: count login attempts per `X-Forwarded-For` client address.
+    pub trust_forwarded_for: bool,
     /// Log format: `text` or `json`.
     pub log_format: String,
     /// Log filter (tracing's env-filter syntax).
@@ -30,6 +32,7 @@ impl Default for Config {
             database_url: "sqlite://data/sterk.db".into(),
             secure_cookies: true,
             session_minutes: 8 * 60,
+            trust_forwarded_for: false,
             log_format: "text".into(),
             log: "info".into(),
         }
@@ -81,6 +84,11 @@ impl Config {
                 anyhow::anyhow!(
                     "STERK_SESSION_MINUTES must be a whole number of minutes, not {v:?}"
                 )
+            })?;
+        }
+        if let Some(v) = get("STERK_TRUST_FORWARDED_FOR") {
+            self.trust_forwarded_for = parse_bool(&v).ok_or_else(|| {
+                anyhow::anyhow!("STERK_TRUST_FORWARDED_FOR must be true or false, not {v:?}")
             })?;
         }
         if let Some(v) = get("STERK_LOG_FORMAT") {

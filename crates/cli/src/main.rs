@@ -167,6 +167,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
     let web = sterk_web::WebConfig {
         secure_cookies: config.secure_cookies,
         session_minutes: config.session_minutes,
+        trust_forwarded_for: config.trust_forwarded_for,
     };
     let state = sterk_web::AppState::new(db.clone(), web, sterk_web::install_metrics())
         .map_err(|e| anyhow::anyhow!(e))?;
@@ -188,10 +189,32 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown_signal())
     .await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C or SIGTERM (what service managers and orchestrators send): stop accepting
+/// connections and let running requests finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
 }

@@ -109,6 +109,15 @@ pub fn check_password(password: &str) -> Result<(), &'static str> {
 
 /// Creates an account; audited under the account's organisation.
 pub async fn create(db: &Db, actor: Option<i64>, new: NewAccount) -> Result<i64, StoreError> {
+    let hash = prepare(&new).await?;
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, actor, &new, hash).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Checks a new account and hashes its password (slow: done before any transaction opens).
+pub async fn prepare(new: &NewAccount) -> Result<String, StoreError> {
     check_password(&new.password).map_err(StoreError::Refused)?;
     if new.role.is_member_role() && new.org_id.is_none() {
         return Err(StoreError::Refused("org_required"));
@@ -116,8 +125,16 @@ pub async fn create(db: &Db, actor: Option<i64>, new: NewAccount) -> Result<i64,
     if new.role == Role::RegionalChair && new.platform_id.is_none() {
         return Err(StoreError::Refused("platform_required"));
     }
-    let hash = hash_password(new.password.clone()).await?;
-    let mut tx = db.begin().await?;
+    hash_password(new.password.clone()).await
+}
+
+/// Inserts a prepared account in `tx` (with its audit row).
+pub async fn insert(
+    tx: &mut crate::Tx,
+    actor: Option<i64>,
+    new: &NewAccount,
+    hash: String,
+) -> Result<i64, StoreError> {
     let result: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO accounts (email, display_name, role, org_id, platform_id, password_hash, must_change_password, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -130,7 +147,7 @@ pub async fn create(db: &Db, actor: Option<i64>, new: NewAccount) -> Result<i64,
     .bind(hash)
     .bind(i64::from(new.must_change_password))
     .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await;
     let (id,) = match result {
         Ok(r) => r,
@@ -140,7 +157,7 @@ pub async fn create(db: &Db, actor: Option<i64>, new: NewAccount) -> Result<i64,
         Err(e) => return Err(e.into()),
     };
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             account: actor,
             org: new.org_id,
@@ -151,7 +168,6 @@ pub async fn create(db: &Db, actor: Option<i64>, new: NewAccount) -> Result<i64,
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -47,10 +47,34 @@ const SELECT: &str = "SELECT o.id, o.name, o.kbo, o.kind, o.refnis, m.name_nl AS
 /// Creates an organisation; audited. Refuses an unknown municipality or a duplicate KBO.
 pub async fn create(db: &Db, actor: Option<i64>, org: &NewOrg) -> Result<i64, StoreError> {
     let mut tx = db.begin().await?;
+    let id = insert(&mut tx, actor, org).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates an organisation and its first administrator in one transaction: either both
+/// exist afterwards or neither. `admin.org_id` is filled in here.
+pub async fn create_with_admin(
+    db: &Db,
+    actor: Option<i64>,
+    org: &NewOrg,
+    mut admin: crate::accounts::NewAccount,
+) -> Result<(i64, i64), StoreError> {
+    admin.org_id = Some(0);
+    let hash = crate::accounts::prepare(&admin).await?;
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, actor, org).await?;
+    admin.org_id = Some(id);
+    let account = crate::accounts::insert(&mut tx, actor, &admin, hash).await?;
+    tx.commit().await?;
+    Ok((id, account))
+}
+
+async fn insert(tx: &mut crate::Tx, actor: Option<i64>, org: &NewOrg) -> Result<i64, StoreError> {
     let known: Option<(String,)> =
         sqlx::query_as("SELECT refnis FROM municipalities WHERE refnis = $1")
             .bind(org.refnis.to_string())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?;
     if known.is_none() {
         return Err(StoreError::Refused("municipality_unknown"));
@@ -62,7 +86,7 @@ pub async fn create(db: &Db, actor: Option<i64>, org: &NewOrg) -> Result<i64, St
             .bind(org.kind.code())
             .bind(org.refnis.to_string())
             .bind(now_ms())
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await;
     let (id,) = match result {
         Ok(row) => row,
@@ -70,7 +94,7 @@ pub async fn create(db: &Db, actor: Option<i64>, org: &NewOrg) -> Result<i64, St
         Err(e) => return Err(e.into()),
     };
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             account: actor,
             org: Some(id),
@@ -81,7 +105,6 @@ pub async fn create(db: &Db, actor: Option<i64>, org: &NewOrg) -> Result<i64, St
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -511,3 +511,80 @@ async fn demo_data_loads_once() {
         ));
     }
 }
+
+#[tokio::test]
+async fn an_organisation_and_its_first_administrator_are_created_together_or_not_at_all() {
+    for t in testing::all("orgadmin").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        worker(db, gent, "taken@x.be", Role::SocialWorker).await;
+        let new_org = NewOrg {
+            name: Name::parse("CAW Brussel").unwrap(),
+            kbo: Some(demo::kbo_from_body(41_760_102)),
+            kind: OrgKind::Caw,
+            refnis: Refnis::parse("21004").unwrap(),
+        };
+        let admin = |email: &str| NewAccount {
+            email: email.into(),
+            display_name: "Beheer".into(),
+            role: Role::OrgAdmin,
+            org_id: None,
+            platform_id: None,
+            password: "a long enough password".into(),
+            must_change_password: true,
+        };
+        let dup = orgs::create_with_admin(db, None, &new_org, admin("taken@x.be")).await;
+        assert!(
+            matches!(dup, Err(StoreError::Duplicate("email"))),
+            "{}: {dup:?}",
+            t.name
+        );
+        assert_eq!(
+            count(db, "SELECT COUNT(*) FROM organisations").await,
+            1,
+            "{}: no organisation without its administrator",
+            t.name
+        );
+        let (id, account) = orgs::create_with_admin(db, None, &new_org, admin("beheer@caw.be"))
+            .await
+            .unwrap();
+        let row = accounts::get(db, account).await.unwrap();
+        assert_eq!(
+            (row.org_id, row.role.as_str(), row.must_change_password),
+            (Some(id), "org_admin", 1)
+        );
+    }
+}
+
+/// The two migration folders must describe the same tables and columns: the repository
+/// code is shared, so a column added on one backend only would fail at run time there.
+#[tokio::test]
+async fn both_backends_have_the_same_tables_and_columns() {
+    let dbs = testing::all("parity").await.unwrap();
+    let mut shapes = Vec::new();
+    for t in &dbs {
+        let rows: Vec<(String, String)> = match t.db.backend() {
+            sterk_store::Backend::Sqlite => sqlx::query_as(
+                "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' ORDER BY 1, 2",
+            )
+            .fetch_all(t.db.reader())
+            .await
+            .unwrap(),
+            sterk_store::Backend::Postgres => sqlx::query_as(
+                "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%' ORDER BY 1, 2",
+            )
+            .fetch_all(t.db.reader())
+            .await
+            .unwrap(),
+        };
+        shapes.push((t.name, rows));
+    }
+    if let [(a, sa), (b, sb)] = shapes.as_slice() {
+        let only_a: Vec<_> = sa.iter().filter(|x| !sb.contains(x)).collect();
+        let only_b: Vec<_> = sb.iter().filter(|x| !sa.contains(x)).collect();
+        assert!(
+            only_a.is_empty() && only_b.is_empty(),
+            "only in {a}: {only_a:?}\nonly in {b}: {only_b:?}"
+        );
+    }
+}

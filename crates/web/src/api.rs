@@ -344,7 +344,7 @@ pub struct Created {
 
 fn parse_client_in(c: &ClientIn) -> Result<clients::ClientInput, FieldErrors> {
     let mut errs = FieldErrors::new();
-    let today = time::OffsetDateTime::now_utc().date();
+    let today = crate::ctx::today();
     let name = errs.check("name", Name::parse(&c.name));
     let birth = c
         .birth
@@ -558,7 +558,7 @@ pub async fn rights_evaluate(
             .into_response()
     };
     let date = match p.date.as_deref().map(sterk_domain::values::parse_date) {
-        None => time::OffsetDateTime::now_utc().date(),
+        None => crate::ctx::today(),
         Some(Ok(d)) => d,
         Some(Err(code)) => {
             return problem(

@@ -249,6 +249,13 @@ impl Ctx {
     }
 }
 
+/// Today's date in Brussels (consents, checks and follow-ups are dated in local time, so a
+/// consent given at 00:30 is not "in the future").
+pub fn today() -> time::Date {
+    let now = time::OffsetDateTime::now_utc();
+    now.to_offset(brussels_offset(now)).date()
+}
+
 /// Central European time: UTC+2 from the last Sunday of March to the last Sunday of
 /// October (at 01:00 UTC), UTC+1 otherwise.
 fn brussels_offset(t: time::OffsetDateTime) -> time::UtcOffset {
@@ -267,9 +274,24 @@ fn brussels_offset(t: time::OffsetDateTime) -> time::UtcOffset {
 /// The client's address as the server saw it (for rate limiting; never logged).
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for
+            && let Some(last) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .map(str::trim)
+                .rfind(|v| v.parse::<std::net::IpAddr>().is_ok())
+        {
+            return Ok(ClientAddr(last.to_owned()));
+        }
         let ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()

@@ -42,6 +42,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Session lifetime without activity, in minutes.
     pub session_minutes: i64,
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+    /// entry (added by the proxy), so login rate limits count per person, not per proxy.
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for WebConfig {
@@ -49,6 +52,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: true,
             session_minutes: 8 * 60,
+            trust_forwarded_for: false,
         }
     }
 }

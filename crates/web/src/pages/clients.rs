@@ -30,7 +30,7 @@ use sterk_store::reference::{self, MunicipalityRow};
 const PAGE: i64 = 50;
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    crate::ctx::today()
 }
 
 fn own_org(ctx: &Ctx) -> Result<i64, AppError> {

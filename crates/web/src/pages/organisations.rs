@@ -15,7 +15,7 @@ use sterk_domain::access::{Action, Resource, Role};
 use sterk_domain::org::OrgKind;
 use sterk_domain::values::{KboNumber, Name, Refnis, parse_email};
 use sterk_store::StoreError;
-use sterk_store::accounts::{self, NewAccount};
+use sterk_store::accounts::NewAccount;
 use sterk_store::orgs::{self, NewOrg, OrgRow};
 use sterk_store::reference::{self, MunicipalityRow};
 
@@ -118,36 +118,33 @@ pub async fn create(
     if let (Ok(org), Some(email), Some(name)) = (parse_org(&f), admin_email, admin_name)
         && errs.is_empty()
     {
-        if accounts::by_email(&state.db, &email).await?.is_some() {
-            errs.push("admin_email", "email_taken");
-        } else {
-            match orgs::create(&state.db, Some(user.account.id), &org).await {
-                Ok(id) => {
-                    let password = temporary_password();
-                    let new = NewAccount {
-                        email: email.clone(),
-                        display_name: name.as_str().to_owned(),
-                        role: Role::OrgAdmin,
-                        org_id: Some(id),
-                        platform_id: None,
-                        password: password.clone(),
-                        must_change_password: true,
-                    };
-                    accounts::create(&state.db, Some(user.account.id), new).await?;
-                    let created = Some((org.name.as_str().to_owned(), email, password));
-                    return render(&FormPage {
-                        ctx,
-                        f: Fields::default(),
-                        errs: FieldErrors::new(),
-                        kinds: OrgKind::ALL,
-                        municipalities,
-                        created,
-                    });
-                }
-                Err(StoreError::Duplicate(_)) => errs.push("kbo", "kbo_taken"),
-                Err(StoreError::Refused(code)) => errs.push("refnis", code),
-                Err(e) => return Err(e.into()),
+        let password = temporary_password();
+        let admin = NewAccount {
+            email: email.clone(),
+            display_name: name.as_str().to_owned(),
+            role: Role::OrgAdmin,
+            org_id: None,
+            platform_id: None,
+            password: password.clone(),
+            must_change_password: true,
+        };
+        // The organisation and its first administrator: one transaction, both or neither.
+        match orgs::create_with_admin(&state.db, Some(user.account.id), &org, admin).await {
+            Ok(_) => {
+                let created = Some((org.name.as_str().to_owned(), email, password));
+                return render(&FormPage {
+                    ctx,
+                    f: Fields::default(),
+                    errs: FieldErrors::new(),
+                    kinds: OrgKind::ALL,
+                    municipalities,
+                    created,
+                });
             }
+            Err(StoreError::Duplicate("email")) => errs.push("admin_email", "email_taken"),
+            Err(StoreError::Duplicate(_)) => errs.push("kbo", "kbo_taken"),
+            Err(StoreError::Refused(code)) => errs.push("refnis", code),
+            Err(e) => return Err(e.into()),
         }
     }
     render_status(

@@ -24,7 +24,7 @@ use sterk_store::clients::{self, ClientRow};
 use sterk_store::rights::{self, CheckInput, CheckRow, FollowupChange, FollowupEvent, FollowupRow};
 
 fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+    crate::ctx::today()
 }
 
 /// One question of the questionnaire, ready for the template.
