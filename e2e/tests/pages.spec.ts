@@ -21,6 +21,8 @@ type PageKey =
   | 'client'
   | 'clientEdit'
   | 'clientErase'
+  | 'clientRights'
+  | 'clientRightsNew'
   | 'referrals'
   | 'org'
   | 'orgAccountNew'
@@ -33,7 +35,8 @@ type PageKey =
   | 'platforms'
   | 'platformAntwerpen'
   | 'platformVlaanderen'
-  | 'account';
+  | 'account'
+  | 'rightsPublic';
 
 const PAGES: Record<PageKey, (ids: Ids) => string> = {
   start: () => '/',
@@ -42,6 +45,8 @@ const PAGES: Record<PageKey, (ids: Ids) => string> = {
   client: (ids) => `/clients/${ids.client}`,
   clientEdit: (ids) => `/clients/${ids.client}/edit`,
   clientErase: (ids) => `/clients/${ids.client}/erase`,
+  clientRights: (ids) => `/clients/${ids.client}/rights`,
+  clientRightsNew: (ids) => `/clients/${ids.client}/rights/new`,
   referrals: () => '/referrals',
   org: () => '/org',
   orgAccountNew: () => '/org/accounts/new',
@@ -55,6 +60,7 @@ const PAGES: Record<PageKey, (ids: Ids) => string> = {
   platformAntwerpen: () => '/platforms/antwerpen',
   platformVlaanderen: () => '/platforms/vlaanderen',
   account: () => '/account',
+  rightsPublic: () => '/rechten',
 };
 
 type Ids = { client: string; organisation: string };
@@ -67,8 +73,18 @@ const PUBLIC_FOR_ALL: PageKey[] = [
   'platformAntwerpen',
   'platformVlaanderen',
   'account',
+  'rightsPublic',
 ];
-const CLIENT_WORK: PageKey[] = ['clients', 'clientNew', 'client', 'clientEdit', 'referrals', 'org'];
+const CLIENT_WORK: PageKey[] = [
+  'clients',
+  'clientNew',
+  'client',
+  'clientEdit',
+  'clientRights',
+  'clientRightsNew',
+  'referrals',
+  'org',
+];
 
 /** What each role may open; every other page of the kernel must be refused. */
 const ALLOWED: Record<RoleKey, PageKey[]> = {
@@ -204,7 +220,7 @@ test('every public page when signed out', async ({ page }) => {
   for (const lang of ['nl', 'fr'] as Lang[]) {
     await visit(page, '/');
     await switchLanguage(page, lang);
-    for (const url of ['/', '/login', '/platforms', '/platforms/antwerpen', '/platforms/vlaanderen']) {
+    for (const url of ['/', '/login', '/rechten', '/platforms', '/platforms/antwerpen', '/platforms/vlaanderen']) {
       const res = await visit(page, url);
       expect.soft(res.status(), url).toBe(200);
       await expect.soft(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
