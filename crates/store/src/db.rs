@@ -105,10 +105,14 @@ impl Db {
             // and a busy timeout so a reader never fails while a checkpoint runs.
             // synchronous=NORMAL in WAL mode is durable against a crash of the process
             // (SIGKILL); only an operating-system crash may lose the last commits.
+            // mmap_size: a reader's page cache is dropped whenever another connection has
+            // committed (every audited read commits), so without memory mapping each read
+            // transaction copies its pages in again with pread; mapped pages are shared and
+            // not copied (docs/benchmarks.md, "Kernel (issue 2)").
             let setup = |pool: AnyPoolOptions| {
                 pool.after_connect(|conn, _meta| {
                     Box::pin(async move {
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824;")
                             .await?;
                         Ok(())
                     })
@@ -157,6 +161,12 @@ impl Db {
     /// The pool for reads.
     pub fn reader(&self) -> &AnyPool {
         &self.read
+    }
+
+    /// The pool for writes (one connection on SQLite), for single statements that commit
+    /// on their own; several statements go through [`Db::begin`].
+    pub(crate) fn writer(&self) -> &AnyPool {
+        &self.write
     }
 
     /// Starts a write transaction.

@@ -5,13 +5,18 @@ use crate::{Db, StoreError, now_ms};
 
 /// Loads a session's data if it has not expired.
 pub async fn load(db: &Db, id: &str) -> Result<Option<String>, StoreError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
+    Ok(load_with_expiry(db, id).await?.map(|r| r.0))
+}
+
+/// Loads a session's data and its stored expiry (ms) if it has not expired.
+pub async fn load_with_expiry(db: &Db, id: &str) -> Result<Option<(String, i64)>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2")
             .bind(id)
             .bind(now_ms())
             .fetch_optional(db.reader())
-            .await?;
-    Ok(row.map(|r| r.0))
+            .await?,
+    )
 }
 
 /// Creates a session; returns false when the id is taken (the caller draws a new one).
