@@ -20,6 +20,8 @@ pub(crate) struct RecordReader<R: Read> {
     cur: Option<(usize, usize, usize, u64)>,
     /// Bytes consumed so far (for progress).
     pub(crate) consumed: u64,
+    /// True when `buf[pos..len]` holds no quote (no quote-aware scanning needed).
+    quote_free: bool,
 }
 
 const READ_SIZE: usize = 1 << 20;
@@ -39,6 +41,7 @@ impl<R: Read> RecordReader<R> {
             line: 1,
             cur: None,
             consumed: 0,
+            quote_free: true,
         }
     }
 
@@ -63,6 +66,7 @@ impl<R: Read> RecordReader<R> {
             self.eof = true;
         }
         self.len += n;
+        self.quote_free = memchr(b'"', &self.buf[self.pos..self.len]).is_none();
         Ok(())
     }
 
@@ -74,6 +78,10 @@ impl<R: Read> RecordReader<R> {
                 match memchr(b'\n', &self.buf[search..self.len]) {
                     Some(i) => {
                         let end = search + i;
+                        if self.quote_free {
+                            self.cur = Some((self.pos, end, end + 1, 0));
+                            break;
+                        }
                         if odd_quotes(&self.buf[self.pos..end]) {
                             search = end + 1;
                             continue;
@@ -130,15 +138,23 @@ impl Fields {
     pub(crate) fn split(&mut self, rec: &[u8]) -> bool {
         self.ranges.clear();
         self.unq.clear();
-        if memchr(b'"', rec).is_none() {
-            let mut start = 0u32;
-            for i in memchr_iter(b',', rec) {
+        // Fast path: one pass, no quotes.
+        let mut start = 0u32;
+        let mut quoted = false;
+        for (i, &c) in rec.iter().enumerate() {
+            if c == b',' {
                 self.ranges.push((start, i as u32, false));
                 start = i as u32 + 1;
+            } else if c == b'"' {
+                quoted = true;
+                break;
             }
+        }
+        if !quoted {
             self.ranges.push((start, rec.len() as u32, false));
             return true;
         }
+        self.ranges.clear();
         // Slow path: RFC 4180 quoting.
         let mut i = 0;
         let n = rec.len();
@@ -201,6 +217,19 @@ impl Fields {
 
 /// Field `k` of a record, for the reader's id look-ups.
 pub(crate) fn nth_field<'a>(rec: &'a [u8], k: usize, scratch: &'a mut Fields) -> &'a [u8] {
+    if k == 0 {
+        // Usually the id: a short first field.
+        for (i, &c) in rec.iter().enumerate() {
+            match c {
+                b',' => return &rec[..i],
+                b'"' => break,
+                _ => {}
+            }
+        }
+        if memchr(b'"', rec).is_none() {
+            return rec;
+        }
+    }
     if memchr(b'"', rec).is_none() {
         let mut start = 0;
         let mut it = memchr_iter(b',', rec);

@@ -620,6 +620,27 @@ enum Writer {
     None,
 }
 
+/// Opens the files of `opts` and reads their headers only, as [`screen`] would: an
+/// unusable file (missing, not Parquet, without `household_id`, a persons file without
+/// `role`, …) is refused here, before any row is read. Returns the header warnings.
+pub fn check_header(model: &Model, opts: &ScreenOptions) -> Result<Vec<String>, ScreenError> {
+    let hfmt = Format::of(&opts.households, opts.format);
+    let (_, hh_header, _) = open_source(&opts.households, hfmt)?;
+    let p_header = match &opts.persons {
+        Some(p) => Some(open_source(p, Format::of(p, opts.format))?.1),
+        None => None,
+    };
+    let mut warnings = Vec::new();
+    Layout::new(
+        model,
+        &hh_header,
+        p_header.as_deref(),
+        i64::from(opts.date.year()),
+        &mut warnings,
+    )?;
+    Ok(warnings)
+}
+
 /// Screens the households in `opts`: see the crate documentation.
 /// Each bad row is passed to `on_error` (in input order) and counted;
 /// `progress` is called after each block.

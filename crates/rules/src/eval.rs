@@ -935,6 +935,12 @@ pub struct BatchEvaluator<'m> {
     model: &'m Model,
     ctx: DateCtx,
     buf: Vec<Cell>,
+    /// Nodes whose value is the same for every household (constants,
+    /// parameters, the date and operations on them only).
+    uniform: Vec<bool>,
+    /// True once the uniform nodes' columns hold their values (they are
+    /// never overwritten, so later chunks skip them).
+    uniform_filled: bool,
 }
 
 impl<'m> BatchEvaluator<'m> {
@@ -953,7 +959,11 @@ impl<'m> BatchEvaluator<'m> {
             o.clear();
             o.reserve(n_rows);
         }
-        self.buf.resize(m.nodes.len() * CHUNK, None);
+        if self.buf.len() != m.nodes.len() * CHUNK {
+            self.buf.clear();
+            self.buf.resize(m.nodes.len() * CHUNK, None);
+            self.uniform_filled = false;
+        }
         let mut start = 0;
         while start < n_rows {
             let len = CHUNK.min(n_rows - start);
@@ -986,7 +996,11 @@ impl<'m> BatchEvaluator<'m> {
         amount.clear();
         status.resize(n_rows * nr, Status::NotEligible);
         amount.resize(n_rows * nr, None);
-        self.buf.resize(m.nodes.len() * CHUNK, None);
+        if self.buf.len() != m.nodes.len() * CHUNK {
+            self.buf.clear();
+            self.buf.resize(m.nodes.len() * CHUNK, None);
+            self.uniform_filled = false;
+        }
         let mut start = 0;
         while start < n_rows {
             let len = CHUNK.min(n_rows - start);
@@ -1011,12 +1025,23 @@ impl<'m> BatchEvaluator<'m> {
     /// the same scalar operation the one-household evaluator uses.
     fn run_chunk(&mut self, cols: &HouseholdColumns, start: usize, len: usize) {
         let ctx = &self.ctx;
+        let skip_uniform = self.uniform_filled;
         for (k, node) in self.model.nodes.iter().enumerate() {
+            let uniform = self.uniform.get(k).copied().unwrap_or(false);
+            if uniform && skip_uniform {
+                continue;
+            }
             let (before, rest) = self.buf.split_at_mut(k * CHUNK);
-            let out = &mut rest[..len];
+            // Uniform nodes fill the whole column once, so any chunk length can reuse it.
+            let out = if uniform {
+                &mut rest[..CHUNK]
+            } else {
+                &mut rest[..len]
+            };
+            let n = out.len();
             let col = |c: u32| -> &[Cell] {
                 let s = c as usize * CHUNK;
-                before.get(s..s + len).unwrap_or(&[])
+                before.get(s..s + n).unwrap_or(&[])
             };
             macro_rules! bin {
                 ($a:expr, $b:expr, $f:expr) => {{
@@ -1040,13 +1065,38 @@ impl<'m> BatchEvaluator<'m> {
                 },
                 Node::And(a, b) => bin!(a, b, k_and),
                 Node::Or(a, b) => bin!(a, b, k_or),
-                Node::Cmp(op, a, b) => bin!(a, b, |x, y| cmp(op, x, y)),
+                Node::Cmp(op, a, b) => match op {
+                    CMP_EQ => bin!(a, b, |x, y| cmp(CMP_EQ, x, y)),
+                    CMP_LT => bin!(a, b, |x, y| cmp(CMP_LT, x, y)),
+                    CMP_LE => bin!(a, b, |x, y| cmp(CMP_LE, x, y)),
+                    CMP_GT => bin!(a, b, |x, y| cmp(CMP_GT, x, y)),
+                    CMP_GE => bin!(a, b, |x, y| cmp(CMP_GE, x, y)),
+                    _ => bin!(a, b, |x, y| cmp(op, x, y)),
+                },
                 Node::Add(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_add(y?)),
                 Node::Sub(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_sub(y?)),
+                Node::Mul(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_mul(y?)),
+                Node::Div(a, b) => bin!(a, b, |x: Cell, y: Cell| crate::money::div_round(x?, y?)),
                 Node::Min(a, b) => bin!(a, b, |x: Cell, y: Cell| Some(x?.min(y?))),
                 Node::Max(a, b) => bin!(a, b, |x: Cell, y: Cell| Some(x?.max(y?))),
+                Node::Not(a) => {
+                    for (o, &x) in out.iter_mut().zip(col(a)) {
+                        *o = x.map(|x| i64::from(x == 0));
+                    }
+                }
+                Node::Neg(a) => {
+                    for (o, &x) in out.iter_mut().zip(col(a)) {
+                        *o = x.and_then(i64::checked_neg);
+                    }
+                }
+                Node::If(c, a, b) => {
+                    let (cc, ca, cb) = (col(c), col(a), col(b));
+                    for (((o, &x), &y), &z) in out.iter_mut().zip(cc).zip(ca).zip(cb) {
+                        *o = if_(x, y, z);
+                    }
+                }
                 _ => {
-                    // Rarer nodes: the generic per-row path, same semantics.
+                    // Rarer nodes (date arithmetic): the generic per-row path, same semantics.
                     for (i, o) in out.iter_mut().enumerate() {
                         let get = |c: u32| before.get(c as usize * CHUNK + i).copied().flatten();
                         let input = |c: u16| {
@@ -1061,16 +1111,31 @@ impl<'m> BatchEvaluator<'m> {
                 }
             }
         }
+        self.uniform_filled = true;
     }
 }
 
 impl Model {
     /// A reusable batch evaluator for `date`.
     pub fn batch_evaluator(&self, date: Date) -> BatchEvaluator<'_> {
+        let mut uniform: Vec<bool> = Vec::with_capacity(self.nodes.len());
+        for n in &self.nodes {
+            let u = match n {
+                Node::Const(_) | Node::Param(_) | Node::RefDate => true,
+                Node::Input(_) => false,
+                other => crate::model::children(other)
+                    .into_iter()
+                    .flatten()
+                    .all(|c| uniform.get(c as usize).copied().unwrap_or(false)),
+            };
+            uniform.push(u);
+        }
         BatchEvaluator {
             model: self,
             ctx: self.date_ctx(date),
             buf: Vec::new(),
+            uniform,
+            uniform_filled: false,
         }
     }
 
