@@ -162,6 +162,33 @@ impl Layout {
     }
 }
 
+/// A fast key for the common case: an id of at most 18 digits without a
+/// leading zero compares like its number.
+#[inline]
+pub(crate) fn num_key(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 18 || (s[0] == b'0' && s.len() > 1) {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in s {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(d);
+    }
+    Some(v)
+}
+
+/// [`cmp_id`] with precomputed [`num_key`]s.
+#[inline]
+pub(crate) fn cmp_keyed(a: &[u8], ka: Option<u64>, b: &[u8], kb: Option<u64>) -> Ordering {
+    match (ka, kb) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => cmp_id(a, b),
+    }
+}
+
 /// Household id order: ids made of digits only compare as numbers, other
 /// ids byte by byte.
 pub fn cmp_id(a: &[u8], b: &[u8]) -> Ordering {

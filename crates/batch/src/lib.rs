@@ -55,7 +55,7 @@ pub use input::{DERIVED_INPUTS, cmp_id};
 pub use output::output_columns;
 
 use crate::csv::{Fields, RecordReader, nth_field};
-use crate::input::{Agg, Layout, Target, parse_cell, parse_person, split_header};
+use crate::input::{Agg, Layout, Target, cmp_keyed, num_key, parse_cell, parse_person, split_header};
 use crate::output::{Period, RowResult, Sink, status_index};
 use crate::source::{ParquetSource, Source};
 
@@ -403,6 +403,7 @@ impl<'m> Worker<'m> {
         let mut hf = Fields::default();
         let mut pf = Fields::default();
         let mut max: Option<Vec<u8>> = b.prev_max.clone();
+        let mut max_key = max.as_deref().and_then(num_key);
         let mut prev_p: Option<Vec<u8>> = b.prev_person.clone();
         let mut pi = 0;
         let np = b.persons.len();
@@ -460,8 +461,9 @@ impl<'m> Worker<'m> {
                 });
                 continue;
             }
+            let hkey = num_key(id);
             if let Some(m) = max.as_deref()
-                && !cmp_id(id, m).is_gt()
+                && !cmp_keyed(id, hkey, m, max_key).is_gt()
             {
                 errors.push(RowError {
                     file: "households",
@@ -480,6 +482,7 @@ impl<'m> Worker<'m> {
                 continue;
             }
             set_buf(&mut max, id);
+            max_key = hkey;
             // Join the person rows of this household.
             let mut agg = Agg::default();
             if let Some(pl) = pl {
@@ -497,7 +500,7 @@ impl<'m> Worker<'m> {
                         continue;
                     }
                     let pid = pf.get(prec, pl.id);
-                    match cmp_id(pid, id) {
+                    match cmp_keyed(pid, num_key(pid), id, hkey) {
                         std::cmp::Ordering::Greater => break,
                         std::cmp::Ordering::Less => {
                             orphan(&mut errors, pline, pid, prev_p.as_deref());
@@ -696,7 +699,7 @@ pub fn screen(
         opts.threads
     };
     let block = opts.block_households.max(1);
-    let (tx_in, rx_in) = sync_channel::<Block>(1);
+    let (tx_in, rx_in) = sync_channel::<Block>(threads);
     let rx_in: Arc<Mutex<Receiver<Block>>> = Arc::new(Mutex::new(rx_in));
     let (tx_out, rx_out) = sync_channel::<OutBlock>(threads);
     let layout_ref = &layout;
