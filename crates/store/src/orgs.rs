@@ -135,3 +135,21 @@ pub async fn list(db: &Db, platform: Option<i64>) -> Result<Vec<OrgRow>, StoreEr
         }
     })
 }
+
+/// An organisation's id and name, for pick lists.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct OrgName {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+}
+
+/// Every organisation's id and name, by name (a light query for pick lists).
+pub async fn names(db: &Db) -> Result<Vec<OrgName>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
+            .fetch_all(db.reader())
+            .await?,
+    )
+}

@@ -119,7 +119,15 @@ impl FromRequestParts<AppState> for Ctx {
         } else {
             crate::csrf::existing(&session).await.unwrap_or_default()
         };
-        let flash = session.remove::<String>(FLASH_KEY).await.ok().flatten();
+        // Remove the flash message only when there is one: a removal marks the session as
+        // changed, and an unchanged session is not written back on every request.
+        let flash = match session.get::<String>(FLASH_KEY).await.ok().flatten() {
+            Some(f) => {
+                let _ = session.remove::<String>(FLASH_KEY).await;
+                Some(f)
+            }
+            None => None,
+        };
         Ok(Ctx {
             lang,
             user,

@@ -24,7 +24,7 @@ use sterk_store::StoreError;
 use sterk_store::clients::{
     self, ClientInput, ClientRow, ClientSummary, ConsentInput, ConsentRow, ReferralRow,
 };
-use sterk_store::orgs::{self, OrgRow};
+use sterk_store::orgs;
 use sterk_store::reference::{self, MunicipalityRow};
 
 const PAGE: i64 = 50;
@@ -301,7 +301,7 @@ struct ShowPage {
     ctx: Ctx,
     c: ClientRow,
     consents: Vec<ConsentRow>,
-    orgs: Vec<OrgRow>,
+    orgs: Vec<orgs::OrgName>,
     purposes: [ConsentPurpose; 4],
     methods: [ConsentMethod; 2],
     today: String,
@@ -339,7 +339,7 @@ async fn show_page(
     let user = ctx.require_user()?.clone();
     let c = clients::get(&state.db, &user.actor, id).await?;
     let consents = clients::consents(&state.db, &user.actor, id).await?;
-    let orgs = orgs::list(&state.db, None)
+    let orgs = orgs::names(&state.db)
         .await?
         .into_iter()
         .filter(|o| Some(o.id) != user.actor.org)
