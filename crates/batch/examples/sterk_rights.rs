@@ -1,5 +1,5 @@
 //! Development harness: runs the CLI module `crates/cli/src/rights.rs` without
-//! the `sterk` binary (`cargo run -p sterk-rules --example sterk_rights -- rights eval FILE`).
+//! the `sterk` binary (`cargo run -p sterk-batch --example sterk_rights -- rights eval FILE`).
 #[path = "../../cli/src/rights.rs"]
 mod rights;
 

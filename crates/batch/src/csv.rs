@@ -322,7 +322,15 @@ mod tests {
         assert_eq!(nth_field(b"a,b,c", 2, &mut s), b"c");
         // Long records through the eight-byte path, commas at every offset.
         for len in 0..40 {
-            let rec: Vec<u8> = (0..len).map(|i| if i % 3 == 1 { b',' } else { b'a' + (i % 26) as u8 }).collect();
+            let rec: Vec<u8> = (0..len)
+                .map(|i| {
+                    if i % 3 == 1 {
+                        b','
+                    } else {
+                        b'a' + (i % 26) as u8
+                    }
+                })
+                .collect();
             assert!(f.split(&rec));
             let want: Vec<&[u8]> = rec.split(|&c| c == b',').collect();
             let got: Vec<&[u8]> = (0..f.len()).map(|i| f.get(&rec, i)).collect();

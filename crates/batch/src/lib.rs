@@ -55,7 +55,9 @@ pub use input::{DERIVED_INPUTS, cmp_id};
 pub use output::output_columns;
 
 use crate::csv::{Fields, RecordReader, nth_field};
-use crate::input::{Agg, Layout, Target, cmp_keyed, num_key, parse_cell, parse_person, split_header};
+use crate::input::{
+    Agg, Layout, Target, cmp_keyed, num_key, parse_cell, parse_person, split_header,
+};
 use crate::output::{Period, RowResult, Sink, status_index};
 use crate::source::{ParquetSource, Source};
 
@@ -240,10 +242,10 @@ struct OutBlock {
     done: u64,
 }
 
-fn open_source(
-    path: &Path,
-    fmt: Format,
-) -> Result<(Box<dyn Source>, Vec<String>, u64), ScreenError> {
+/// An opened input: its records, its header and its size (bytes or rows).
+type Opened = (Box<dyn Source>, Vec<String>, u64);
+
+fn open_source(path: &Path, fmt: Format) -> Result<Opened, ScreenError> {
     match fmt {
         Format::Csv => {
             let f =

@@ -56,6 +56,16 @@ fn bench(c: &mut Criterion) {
             std::hint::black_box(out.outcomes.len())
         })
     });
+    let (mut status, mut amount) = (Vec::new(), Vec::new());
+    g.bench_function(
+        "columnar 64k households, status and amount only (screening)",
+        |b| {
+            b.iter(|| {
+                ev.evaluate_compact(&cols, &mut status, &mut amount);
+                std::hint::black_box(status.len())
+            })
+        },
+    );
     g.finish();
 }
 
