@@ -28,7 +28,7 @@ fi
 if [ ! -d node_modules/@playwright/test ] || [ ! -d node_modules/@axe-core/playwright ] \
   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "e2e: installing node modules"
-  npm ci --no-audit --no-fund --loglevel=error || { echo "e2e: npm ci failed" >&2; exit 2; }
+  npm ci --no-audit --no-fund --prefer-offline --loglevel=error || { echo "e2e: npm ci failed" >&2; exit 2; }
 fi
 
 WORK=$(mktemp -d /tmp/sterk-e2e.XXXXXX)
@@ -105,6 +105,16 @@ mkdir -p "$WORK/sqlite"
 run_backend sqlite "sqlite://$WORK/sqlite/sterk.db" || failed+=(sqlite)
 
 if [ -n "${STERK_TEST_POSTGRES_URL:-}" ]; then
+  # Databases left behind by runs that were killed (their name holds their start time):
+  # those older than two hours go.
+  now=$(date +%s)
+  psql "$STERK_TEST_POSTGRES_URL" -qXtAc "SELECT datname FROM pg_database WHERE datname LIKE 'sterk_e2e_%'" 2>/dev/null |
+    while read -r d; do
+      t=${d#sterk_e2e_}; t=${t%%_*}
+      if [[ "$t" =~ ^[0-9]+$ ]] && [ $((now - t)) -gt 7200 ]; then
+        psql "$STERK_TEST_POSTGRES_URL" -qXc "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true
+      fi
+    done
   PG_DB="sterk_e2e_$(date +%s)_$RANDOM"
   if psql "$STERK_TEST_POSTGRES_URL" -qXc "CREATE DATABASE $PG_DB" >/dev/null; then
     pg_base=${STERK_TEST_POSTGRES_URL%%\?*}

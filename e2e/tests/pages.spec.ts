@@ -114,6 +114,12 @@ function axeInFrench(role: RoleKey, key: PageKey | '403' | '404'): boolean {
   return ROLE_ORDER.find((r) => ALLOWED[r].includes(key)) === role;
 }
 
+/** A page has a title of its own (2.4.2) and one main heading. */
+async function expectTitled(page: Page, url: string): Promise<void> {
+  expect.soft(await page.title(), `title of ${url}`).toMatch(/^\S.* · Sterk$/);
+  await expect.soft(page.locator('main h1'), `one h1 on ${url}`).toHaveCount(1);
+}
+
 /** A client of the role's own organisation (one is registered when there is none yet). */
 async function ownClient(page: Page): Promise<string> {
   await visit(page, '/clients');
@@ -153,6 +159,7 @@ async function sweep(page: Page, role: RoleKey, ids: Ids, lang: Lang): Promise<v
       expect.soft(res.status(), `${role} (${lang}) may open ${url}`).toBe(200);
       expect.soft(new URL(page.url()).pathname, `${role} stays on ${url}`).toBe(url);
       await expect.soft(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
+      await expectTitled(page, url);
       if (axe(key)) await expectAxeClean(page, `${url} as ${role} in ${lang}`);
     } else {
       const status = res.status();
@@ -224,6 +231,7 @@ test('every public page when signed out', async ({ page }) => {
       const res = await visit(page, url);
       expect.soft(res.status(), url).toBe(200);
       await expect.soft(page.locator('html')).toHaveAttribute('lang', LANG_TAG[lang]);
+      await expectTitled(page, url);
       await expectAxeClean(page, `${url} signed out in ${lang}`);
     }
     // Pages behind the login send you to the login form, and back after signing in.
@@ -236,4 +244,19 @@ test('every public page when signed out', async ({ page }) => {
     expect.soft(missing.status()).toBe(404);
     await expectAxeClean(page, `404 page signed out in ${lang}`);
   }
+});
+
+test('the skip link is the first stop of the keyboard and leads to the content', async ({ page }) => {
+  await login(page, 'worker');
+  await visit(page, '/clients');
+  await page.keyboard.press('Tab');
+  const skip = page.locator('a.skip');
+  await expect(skip).toBeFocused();
+  const box = await skip.boundingBox();
+  expect(box && box.x >= 0 && box.y >= 0, 'the focused skip link is on screen').toBe(true);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main$/);
+  await page.keyboard.press('Tab');
+  // The next stop is inside the content, not back in the header.
+  expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
 });

@@ -72,10 +72,11 @@ export async function login(page: Page, role: RoleKey, lang: Lang | null = 'nl')
   const form = page.locator('main form[action="/login"]');
   await form.locator('#email').fill(ROLES[role].email);
   await form.locator('#password').fill(PASSWORD);
-  await Promise.all([
-    page.waitForURL((url) => url.pathname !== '/login'),
-    form.locator('button[type="submit"]').click(),
-  ]);
+  const status = await submit(page, form.locator('button[type="submit"]'));
+  if (new URL(page.url()).pathname === '/login') {
+    const why = await page.locator('.error-summary').textContent().catch(() => '');
+    throw new Error(`signing in as ${ROLES[role].email} failed (${status}): ${why}`);
+  }
   await expect(page.locator('header form[action="/logout"]')).toHaveCount(1);
 }
 
