@@ -173,8 +173,20 @@ fn join<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str) -> String {
 /// Records a new client for the actor's organisation; audited.
 pub async fn create(db: &Db, actor: &Actor, input: &ClientInput) -> Result<i64, StoreError> {
     let org = org_of(actor)?;
-    let now = now_ms();
     let mut tx = db.begin().await?;
+    let id = insert_tx(&mut tx, actor, org, input).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a client record and its audit row in the caller's transaction.
+pub(crate) async fn insert_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    org: i64,
+    input: &ClientInput,
+) -> Result<i64, StoreError> {
+    let now = now_ms();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO clients (org_id, name, birth, refnis, languages, channels, phone, email, address, adults, children, lives_alone, notes, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id",
@@ -194,10 +206,10 @@ pub async fn create(db: &Db, actor: &Actor, input: &ClientInput) -> Result<i64, 
     .bind(&input.notes)
     .bind(actor.account)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             account: Some(actor.account),
             org: Some(org),
@@ -208,7 +220,6 @@ pub async fn create(db: &Db, actor: &Actor, input: &ClientInput) -> Result<i64, 
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -402,6 +413,80 @@ pub async fn record_consent(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// What becomes of a household that was reached in a call round: a new client record, or a
+/// client the organisation already has.
+#[derive(Debug, Clone, Copy)]
+pub enum EnrollWho<'a> {
+    /// A new client record.
+    New(&'a ClientInput),
+    /// An existing client of the actor's organisation.
+    Existing(i64),
+}
+
+/// In one transaction: the client record (new or existing), an oral consent for a rights
+/// check given `today`, and a follow-up (`todo`) of each right in `rights`, with their
+/// audit rows. Returns the client's id.
+pub async fn enroll(
+    db: &Db,
+    actor: &Actor,
+    who: EnrollWho<'_>,
+    rights: &[&str],
+    today: Date,
+) -> Result<i64, StoreError> {
+    let org = org_of(actor)?;
+    let mut tx = db.begin().await?;
+    let id = enroll_tx(&mut tx, actor, org, who, rights, today).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`enroll`] in the caller's transaction.
+pub(crate) async fn enroll_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    org: i64,
+    who: EnrollWho<'_>,
+    rights: &[&str],
+    today: Date,
+) -> Result<i64, StoreError> {
+    let client = match who {
+        EnrollWho::New(input) => insert_tx(tx, actor, org, input).await?,
+        EnrollWho::Existing(id) => {
+            client_in_org(tx, id, org).await?;
+            id
+        }
+    };
+    sqlx::query(
+        "INSERT INTO consents (client_id, org_id, purpose, recipient_org_id, method, given_on, expires_on, note, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, NULL, $4, $5, NULL, '', $6, $7)",
+    )
+    .bind(client)
+    .bind(org)
+    .bind(ConsentPurpose::RightsCheck.code())
+    .bind(ConsentMethod::Oral.code())
+    .bind(format_date(today))
+    .bind(actor.account)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "consent.record",
+            entity: "client",
+            entity_id: Some(client),
+            detail: ConsentPurpose::RightsCheck.code(),
+        },
+    )
+    .await?;
+    for right in rights {
+        crate::rights::insert_followup_tx(tx, actor, org, client, None, right).await?;
+    }
+    Ok(client)
 }
 
 /// Withdraws a consent with effect from `on` (today: at once); audited.

@@ -16,12 +16,14 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod callrounds;
 pub mod clients;
 mod db;
 pub mod demo;
 pub mod orgs;
 pub mod reference;
 pub mod rights;
+pub mod screening;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

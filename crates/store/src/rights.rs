@@ -251,10 +251,25 @@ pub async fn start_followup(
     let org = org_of(actor)?;
     let mut tx = db.begin().await?;
     client_in_org(&mut tx, client, org).await?;
+    let id = insert_followup_tx(&mut tx, actor, org, client, check, right_id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Starts following up a right in the caller's transaction (the client is known to be of
+/// `org`), or returns the open follow-up of that right; audited.
+pub(crate) async fn insert_followup_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    org: i64,
+    client: i64,
+    check: Option<i64>,
+    right_id: &str,
+) -> Result<i64, StoreError> {
     let open: Option<(i64,)> = sqlx::query_as("SELECT id FROM right_followups WHERE client_id = $1 AND right_id = $2 AND status IN ('todo', 'applied', 'refused')")
         .bind(client)
         .bind(right_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
     if let Some((id,)) = open {
         return Ok(id);
@@ -269,18 +284,18 @@ pub async fn start_followup(
     .bind(right_id)
     .bind(actor.account)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     sqlx::query("INSERT INTO right_followup_events (followup_id, at, account_id, from_status, to_status, detail) VALUES ($1, $2, $3, NULL, 'todo', $4)")
         .bind(id)
         .bind(now)
         .bind(actor.account)
         .bind(right_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     let detail = format!("right={right_id}");
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             account: Some(actor.account),
             org: Some(org),
@@ -291,7 +306,6 @@ pub async fn start_followup(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -488,6 +502,22 @@ pub async fn create_signal_candidate(
 ) -> Result<i64, StoreError> {
     let org = org_of(actor)?;
     let mut tx = db.begin().await?;
+    let id =
+        insert_signal_candidate_tx(&mut tx, actor, org, source, right_id, barrier, refnis).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create_signal_candidate`] in the caller's transaction.
+pub(crate) async fn insert_signal_candidate_tx(
+    tx: &mut Tx,
+    actor: &Actor,
+    org: i64,
+    source: &str,
+    right_id: Option<&str>,
+    barrier: &str,
+    refnis: Option<&str>,
+) -> Result<i64, StoreError> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO signal_candidates (org_id, source, right_id, barrier, refnis, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -498,10 +528,10 @@ pub async fn create_signal_candidate(
     .bind(refnis)
     .bind(actor.account)
     .bind(now_ms())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
             account: Some(actor.account),
             org: Some(org),
@@ -512,7 +542,6 @@ pub async fn create_signal_candidate(
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -27,8 +27,8 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Sterk API", version = "1", description = "JSON API of Sterk, the platform for Sterk Sociaal Werk. Authenticate with a bearer token from your account page."),
-    paths(me, list_clients, get_client, create_client, list_organisations, list_municipalities, rights_evaluate, rights_catalogue),
-    components(schemas(Me, ClientOut, ClientIn, ClientList, Created, OrgOut, MunicipalityOut, ApiError, FieldProblem)),
+    paths(me, list_clients, get_client, create_client, list_organisations, list_municipalities, rights_evaluate, rights_catalogue, create_screening, get_screening, screening_results),
+    components(schemas(Me, ClientOut, ClientIn, ClientList, Created, OrgOut, MunicipalityOut, ApiError, FieldProblem, ScreeningIn, ScreeningCreated, ScreeningOut, ScreeningErrorOut, ScreeningResultOut)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -61,6 +61,14 @@ pub fn routes() -> Router<AppState> {
         .route("/municipalities", get(list_municipalities))
         .route("/rights", get(rights_catalogue))
         .route("/rights/evaluate", axum::routing::post(rights_evaluate))
+        .route(
+            "/screenings",
+            axum::routing::post(create_screening).layer(axum::extract::DefaultBodyLimit::max(
+                crate::screening::MAX_UPLOAD,
+            )),
+        )
+        .route("/screenings/{id}", get(get_screening))
+        .route("/screenings/{id}/results", get(screening_results))
         .fallback(crate::pages::ops::not_found)
 }
 
@@ -628,4 +636,268 @@ pub async fn rights_catalogue(State(state): State<AppState>) -> Json<serde_json:
             "parameters": params(&r.params_used),
         })).collect::<Vec<_>>(),
     }))
+}
+
+/// Which population to screen, as JSON (a file is sent as `multipart/form-data` instead).
+#[derive(Deserialize, ToSchema)]
+pub struct ScreeningIn {
+    /// `clients`: the organisation's own clients.
+    pub source: String,
+}
+
+/// A screening that was accepted and started.
+#[derive(Serialize, ToSchema)]
+pub struct ScreeningCreated {
+    /// Id.
+    pub id: i64,
+    /// `queued` or `running`.
+    pub status: String,
+}
+
+/// A row that could not be read.
+#[derive(Serialize, ToSchema)]
+pub struct ScreeningErrorOut {
+    /// `households` or `persons`.
+    pub file: String,
+    /// Line number (1 = the header; for Parquet, the row number + 1).
+    pub line: i64,
+    /// The column concerned.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A screening job: status, progress, counts and the first row errors.
+#[derive(Serialize, ToSchema)]
+pub struct ScreeningOut {
+    /// Id.
+    pub id: i64,
+    /// `file` or `clients`.
+    pub source: String,
+    /// `queued`, `running`, `done` or `failed`.
+    pub status: String,
+    /// Percent done.
+    pub progress: i64,
+    /// Reference date of the evaluation.
+    pub reference_date: String,
+    /// Version of the rules.
+    pub rules_version: String,
+    /// Household rows read.
+    pub households_read: i64,
+    /// Households screened.
+    pub households_screened: i64,
+    /// Person rows read.
+    pub persons_read: i64,
+    /// Rows with errors (all of them; `errors` lists the first 1,000).
+    pub error_count: i64,
+    /// Households with probable non-take-up.
+    pub households_non_take_up: i64,
+    /// Sum of the monthly amounts missed, in cents.
+    pub missed_monthly_cents: i64,
+    /// Sum of the yearly amounts missed, in cents.
+    pub missed_yearly_cents: i64,
+    /// Why the job failed (a code), if it did.
+    pub failure: Option<String>,
+    /// The first rows that could not be read.
+    pub errors: Vec<ScreeningErrorOut>,
+}
+
+/// A household with probable non-take-up.
+#[derive(Serialize, ToSchema)]
+pub struct ScreeningResultOut {
+    /// The household's id in the file (the client id for a screening of clients).
+    pub household_id: String,
+    /// The client, for a screening of clients.
+    pub client_id: Option<i64>,
+    /// The rights probably missed (ids of `GET /api/v1/rights`).
+    pub rights_missed: Vec<String>,
+    /// How many.
+    pub rights_count: i64,
+    /// Monthly amounts missed, in cents.
+    pub missed_monthly_cents: i64,
+    /// Yearly amounts missed, in cents.
+    pub missed_yearly_cents: i64,
+}
+
+/// Starts a screening: either `multipart/form-data` with the files `households` (required)
+/// and `persons` (optional), in the format of `sterk rights screen` (CSV or Parquet), or JSON
+/// `{"source": "clients"}` for the organisation's own clients. A file of the wrong kind is
+/// refused with 422 before the job starts, and nothing is stored.
+#[utoipa::path(post, path = "/api/v1/screenings",
+    request_body(content = ScreeningIn, description = "JSON `{\"source\": \"clients\"}`, or multipart/form-data with the files `households` and `persons`"),
+    responses((status = 202, body = ScreeningCreated), (status = 422, body = ApiError), (status = 403, body = ApiError)))]
+pub async fn create_screening(
+    State(state): State<AppState>,
+    user: ApiUser,
+    req: axum::extract::Request,
+) -> Result<Response, AppError> {
+    use axum::extract::FromRequest;
+    user.authorize(Action::CreateClient, Resource::Org(user.org()?))?;
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let problem = |field: &str, code: &str, message: String| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(ApiError {
+                error: "validation".into(),
+                message: state.i18n.t(user.lang, "form-has-errors"),
+                fields: vec![FieldProblem {
+                    field: field.into(),
+                    code: code.into(),
+                    message,
+                }],
+            }),
+        )
+            .into_response()
+    };
+    let id = if is_multipart {
+        let mp = axum::extract::Multipart::from_request(req, &state)
+            .await
+            .map_err(|_| AppError::BadRequest("error-bad-form"))?;
+        match crate::screening::pages::receive(&state, mp).await {
+            Ok(up) => crate::screening::pages::create_from_upload(&state, &user.actor, &up).await?,
+            Err(p) => return Ok(problem(p.field, p.code, p.message(&state, user.lang))),
+        }
+    } else {
+        let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024)
+            .await
+            .map_err(|_| AppError::BadRequest("error-bad-json"))?;
+        let body: ScreeningIn = match serde_json::from_slice(&bytes) {
+            Ok(b) => b,
+            Err(e) => {
+                return Ok((
+                    StatusCode::BAD_REQUEST,
+                    Json(ApiError {
+                        error: "bad_json".into(),
+                        message: format!("{} ({e})", state.i18n.t(user.lang, "error-bad-json")),
+                        fields: Vec::new(),
+                    }),
+                )
+                    .into_response());
+            }
+        };
+        if body.source != "clients" {
+            return Ok(problem(
+                "source",
+                "choice_invalid",
+                state.i18n.t(user.lang, "error-choice-invalid"),
+            ));
+        }
+        match crate::screening::pages::create_from_clients(&state, &user.actor).await? {
+            Some(id) => id,
+            None => {
+                return Ok(problem(
+                    "source",
+                    "screening_no_clients",
+                    state.i18n.t(user.lang, "error-screening-no-clients"),
+                ));
+            }
+        }
+    };
+    let job = sterk_store::screening::get_job(&state.db, &user.actor, id).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, format!("/api/v1/screenings/{id}"))],
+        Json(ScreeningCreated {
+            id,
+            status: job.status,
+        }),
+    )
+        .into_response())
+}
+
+/// A screening's status, progress, counts and first row errors.
+#[utoipa::path(get, path = "/api/v1/screenings/{id}", params(("id" = i64, Path, description = "Screening id")),
+    responses((status = 200, body = ScreeningOut), (status = 404, body = ApiError)))]
+pub async fn get_screening(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<ScreeningOut>, AppError> {
+    user.authorize(Action::ListClients, Resource::Org(user.org()?))?;
+    let j = sterk_store::screening::get_job(&state.db, &user.actor, id).await?;
+    let errors = sterk_store::screening::job_errors(
+        &state.db,
+        &user.actor,
+        id,
+        sterk_store::screening::MAX_STORED_ERRORS as i64,
+    )
+    .await?;
+    Ok(Json(ScreeningOut {
+        id: j.id,
+        source: j.source,
+        status: j.status,
+        progress: j.progress,
+        reference_date: j.reference_date,
+        rules_version: j.rules_version,
+        households_read: j.households_read,
+        households_screened: j.households_screened,
+        persons_read: j.persons_read,
+        error_count: j.error_count,
+        households_non_take_up: j.households_non_take_up,
+        missed_monthly_cents: j.missed_monthly_cents,
+        missed_yearly_cents: j.missed_yearly_cents,
+        failure: j.failure,
+        errors: errors
+            .into_iter()
+            .map(|e| ScreeningErrorOut {
+                file: e.file,
+                line: e.line,
+                field: e.field,
+                message: e.message,
+            })
+            .collect(),
+    }))
+}
+
+/// Order and page of a screening's results.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ResultParams {
+    /// `money` (most money missed first, the default) or `rights` (most rights first).
+    #[serde(default)]
+    pub priority: String,
+    /// Offset.
+    #[serde(default)]
+    pub offset: i64,
+    /// Page size (1–10,000, default 1,000).
+    pub limit: Option<i64>,
+}
+
+/// The households of a finished screening with probable non-take-up, prioritised (the read
+/// is audited). Empty while the screening runs.
+#[utoipa::path(get, path = "/api/v1/screenings/{id}/results", params(("id" = i64, Path, description = "Screening id"), ResultParams),
+    responses((status = 200, body = [ScreeningResultOut]), (status = 404, body = ApiError)))]
+pub async fn screening_results(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<i64>,
+    Query(p): Query<ResultParams>,
+) -> Result<Json<Vec<ScreeningResultOut>>, AppError> {
+    user.authorize(Action::ListClients, Resource::Org(user.org()?))?;
+    let priority = sterk_store::screening::Priority::parse(&p.priority)
+        .unwrap_or(sterk_store::screening::Priority::Money);
+    let rows = sterk_store::screening::results(
+        &state.db,
+        &user.actor,
+        id,
+        priority,
+        p.offset.max(0),
+        p.limit.unwrap_or(1000).clamp(1, 10_000),
+    )
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| ScreeningResultOut {
+                rights_missed: r.rights().into_iter().map(str::to_owned).collect(),
+                household_id: r.household_ref,
+                client_id: r.client_id,
+                rights_count: r.rights_count,
+                missed_monthly_cents: r.missed_monthly_cents,
+                missed_yearly_cents: r.missed_yearly_cents,
+            })
+            .collect(),
+    ))
 }

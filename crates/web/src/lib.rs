@@ -22,6 +22,7 @@ pub mod error;
 pub mod forms;
 pub mod pages;
 pub mod rights;
+pub mod screening;
 pub mod security;
 pub mod session_store;
 
@@ -70,6 +71,8 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// The rules engine with the built-in Belgian and Flemish model.
     pub rights: Arc<rights::RightsEngine>,
+    /// Screening jobs and their data folder (`STERK_DATA_DIR`, default `./data`).
+    pub screening: Arc<screening::Jobs>,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
             config: Arc::new(config),
             metrics,
             rights: Arc::new(engine),
+            screening: Arc::new(screening::Jobs::from_env()),
         })
     }
 }
@@ -103,8 +107,11 @@ pub fn install_metrics() -> Option<PrometheusHandle> {
         .ok()
 }
 
-/// The application: pages, API, static files and all layers.
+/// The application: pages, API, static files and all layers. Also starts, once per state,
+/// the runner of screening jobs, which (re)starts queued and interrupted screenings
+/// ([`screening::start_background`]).
 pub fn app(state: AppState) -> Router {
+    screening::start_background(&state);
     let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(state.db.clone()))
         .with_name("sterk_session")
         .with_secure(state.config.secure_cookies)

@@ -87,6 +87,43 @@ pub fn routes() -> Router<AppState> {
             post(crate::rights::pages::signal_candidate),
         )
         .route("/rechten", get(crate::rights::pages::public_check))
+        .route("/screenings", get(crate::screening::pages::list))
+        .route(
+            "/screenings/upload",
+            post(crate::screening::pages::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::screening::MAX_UPLOAD,
+            )),
+        )
+        .route(
+            "/screenings/clients",
+            post(crate::screening::pages::from_clients),
+        )
+        .route("/screenings/{id}", get(crate::screening::pages::show))
+        .route(
+            "/screenings/{id}/results",
+            get(crate::screening::pages::results),
+        )
+        .route(
+            "/screenings/{id}/delete",
+            post(crate::screening::pages::delete),
+        )
+        .route(
+            "/callrounds",
+            get(crate::screening::callrounds::list).post(crate::screening::callrounds::create),
+        )
+        .route(
+            "/callrounds/new",
+            get(crate::screening::callrounds::new_form),
+        )
+        .route("/callrounds/{id}", get(crate::screening::callrounds::show))
+        .route(
+            "/callrounds/{id}/print",
+            get(crate::screening::callrounds::print),
+        )
+        .route(
+            "/callrounds/{id}/entries/{entry}",
+            get(crate::screening::callrounds::entry).post(crate::screening::callrounds::outcome),
+        )
         .route("/org", get(org::overview))
         .route(
             "/org/accounts/new",
