@@ -124,60 +124,50 @@ pub fn start_background(state: &AppState) {
     });
 }
 
-/// Claims and starts every job that is queued, or running on a server that stopped (no
-/// heartbeat for [`STALE`]). Safe to call at any time and from several servers. Returns how
-/// many jobs were started.
+/// Takes every job that is queued, or running on a server that stopped (no heartbeat for
+/// [`STALE`]), and starts it over. Safe to call at any time and from several servers: a job
+/// is claimed in the database (atomically) only when this server has a free slot, so a job
+/// waiting here stays `queued` and another server may take it. Returns how many jobs were
+/// taken in hand.
 pub async fn resume(state: &AppState) -> Result<usize, StoreError> {
     let stale_before = now_ms() - STALE.as_millis() as i64;
     let mut started = 0;
     for id in store::claimable(&state.db, stale_before).await? {
-        if !state.screening.take(id) {
-            continue;
-        }
-        match store::claim(&state.db, id, &state.screening.runner, stale_before).await {
-            Ok(Some(job)) => {
-                tracing::info!(screening.job = id, "screening: job (re)started");
-                spawn(state.clone(), job);
-                started += 1;
-            }
-            Ok(None) => state.screening.release(id),
-            Err(e) => {
-                state.screening.release(id);
-                return Err(e);
-            }
+        if state.screening.take(id) {
+            spawn(state.clone(), id);
+            started += 1;
         }
     }
     Ok(started)
 }
 
-/// Claims a freshly created job and starts it.
+/// Starts a freshly created job (as soon as this server has a free slot).
 pub async fn start(state: &AppState, id: i64) -> Result<(), StoreError> {
-    if !state.screening.take(id) {
-        return Ok(());
+    if state.screening.take(id) {
+        spawn(state.clone(), id);
     }
-    let stale_before = now_ms() - STALE.as_millis() as i64;
-    match store::claim(&state.db, id, &state.screening.runner, stale_before).await {
-        Ok(Some(job)) => {
-            spawn(state.clone(), job);
-            Ok(())
-        }
-        Ok(None) => {
-            state.screening.release(id);
-            Ok(())
-        }
-        Err(e) => {
-            state.screening.release(id);
-            Err(e)
-        }
-    }
+    Ok(())
 }
 
-fn spawn(state: AppState, job: JobRow) {
+fn spawn(state: AppState, id: i64) {
     tokio::spawn(async move {
-        let id = job.id;
         let permit = state.screening.permits.clone().acquire_owned().await;
-        if let Err(e) = run(&state, &job).await {
-            tracing::error!(screening.job = id, error.detail = %e, "screening: job stopped by a storage error");
+        let stale_before = now_ms() - STALE.as_millis() as i64;
+        match store::claim(&state.db, id, &state.screening.runner, stale_before).await {
+            Ok(Some(job)) => {
+                tracing::info!(
+                    screening.job = id,
+                    screening.attempt = job.attempts,
+                    "screening: job started"
+                );
+                if let Err(e) = run(&state, &job).await {
+                    tracing::error!(screening.job = id, error.detail = %e, "screening: job stopped by a storage error");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(screening.job = id, error.detail = %e, "screening: could not claim a job");
+            }
         }
         drop(permit);
         state.screening.release(id);
