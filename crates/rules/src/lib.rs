@@ -32,7 +32,10 @@
 //!   with [`Model::parse_text`] from CSV cells or from [`Prepared`] rows),
 //!   [`Model::batch_evaluator`]`(date)` → [`BatchEvaluator::evaluate_into`]
 //!   (reusable buffers, for streaming chunks in bounded memory) or
-//!   [`Model::evaluate_batch`]. [`BatchResult::outcomes`]`[right][row]` holds
+//!   [`Model::evaluate_batch`]; [`BatchEvaluator::evaluate_compact`] gives
+//!   only each right's status and amount (the screening path of
+//!   `sterk-batch`, several times cheaper; same values, checked by the
+//!   property test). [`BatchResult::outcomes`]`[right][row]` holds
 //!   exactly the [`Outcome`] the one-household evaluator gives (a property
 //!   test checks this). Reason codes: [`Right::reasons`]; missing inputs:
 //!   [`InputSet::iter`] over [`Model::inputs`].
