@@ -645,3 +645,6 @@ callround-script-vlaamse_huursubsidie = If you move to a better or adapted home 
 
 # e2e additions
 form-required = (required)
+
+# e2e additions
+form-required = (required)
