@@ -645,6 +645,3 @@ callround-script-vlaamse_huursubsidie = If you move to a better or adapted home 
 
 # e2e additions
 form-required = (required)
-
-# e2e additions
-form-required = (required)

@@ -645,6 +645,3 @@ callround-script-vlaamse_huursubsidie = Si vous déménagez vers un logement mei
 
 # e2e additions
 form-required = (obligatoire)
-
-# e2e additions
-form-required = (obligatoire)

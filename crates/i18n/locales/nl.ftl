@@ -645,6 +645,3 @@ callround-script-vlaamse_huursubsidie = Wie verhuist naar een betere of aangepas
 
 # e2e additions
 form-required = (verplicht)
-
-# e2e additions
-form-required = (verplicht)
