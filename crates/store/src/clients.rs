@@ -162,7 +162,8 @@ const SELECT_CLIENT: &str = "SELECT c.id, c.org_id, c.name, c.birth, c.refnis, m
     c.languages, c.channels, c.phone, c.email, c.address, c.adults, c.children, c.lives_alone, c.notes, c.created_at, c.updated_at, c.erased_at \
     FROM clients c LEFT JOIN municipalities m ON m.refnis = c.refnis";
 
-fn org_of(actor: &Actor) -> Result<i64, StoreError> {
+/// The actor's organisation; accounts without one find no client data ("not found").
+pub(crate) fn org_of(actor: &Actor) -> Result<i64, StoreError> {
     actor.org.ok_or(StoreError::NotFound)
 }
 
@@ -356,7 +357,8 @@ pub async fn list(
     Ok((rows, total))
 }
 
-async fn client_in_org(tx: &mut Tx, id: i64, org: i64) -> Result<(), StoreError> {
+/// Checks, inside `tx`, that a live (not erased) client `id` belongs to `org`.
+pub(crate) async fn client_in_org(tx: &mut Tx, id: i64, org: i64) -> Result<(), StoreError> {
     let found: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM clients WHERE id = $1 AND org_id = $2 AND erased_at IS NULL",
     )

@@ -15,20 +15,7 @@ use sterk_domain::followup::FollowupStatus;
 use sterk_domain::values::format_date;
 use time::Date;
 
-fn org_of(actor: &Actor) -> Result<i64, StoreError> {
-    actor.org.ok_or(StoreError::NotFound)
-}
-
-async fn client_in_org(tx: &mut Tx, id: i64, org: i64) -> Result<(), StoreError> {
-    let found: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM clients WHERE id = $1 AND org_id = $2 AND erased_at IS NULL",
-    )
-    .bind(id)
-    .bind(org)
-    .fetch_optional(&mut **tx)
-    .await?;
-    found.map(|_| ()).ok_or(StoreError::NotFound)
-}
+use crate::clients::{client_in_org, org_of};
 
 /// A check to store.
 #[derive(Debug, Clone)]

@@ -168,6 +168,14 @@ impl Ctx {
         self.user.as_ref().ok_or(AppError::Unauthorized)
     }
 
+    /// The signed-in user's organisation; 403 for accounts that belong to none.
+    pub fn own_org(&self) -> Result<i64, AppError> {
+        self.require_user()?
+            .actor
+            .org
+            .ok_or(AppError::Forbidden("error-forbidden"))
+    }
+
     /// Checks an action with the one authorization function.
     pub fn authorize(&self, action: Action, resource: Resource) -> Result<&CurrentUser, AppError> {
         let user = self.require_user()?;

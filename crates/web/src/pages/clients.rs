@@ -33,13 +33,6 @@ fn today() -> time::Date {
     crate::ctx::today()
 }
 
-fn own_org(ctx: &Ctx) -> Result<i64, AppError> {
-    ctx.require_user()?
-        .actor
-        .org
-        .ok_or(AppError::Forbidden("error-forbidden"))
-}
-
 /// Parses a client form. Every field is checked; all problems are returned together.
 pub fn parse_client(f: &Fields, today: time::Date) -> Result<ClientInput, FieldErrors> {
     let mut errs = FieldErrors::new();
@@ -147,7 +140,7 @@ pub async fn list(
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ListClients, Resource::Org(org))?
         .clone();
@@ -239,7 +232,7 @@ async fn form_page(
 
 /// `GET /clients/new`.
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     ctx.authorize(Action::CreateClient, Resource::Org(org))?;
     let f = Fields(vec![
         ("adults".into(), "1".into()),
@@ -265,7 +258,7 @@ pub async fn create(
     ctx: Ctx,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::CreateClient, Resource::Org(org))?
         .clone();
@@ -363,7 +356,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     ctx.authorize(Action::ViewClient, Resource::Org(org))?;
     render(&show_page(&state, ctx, id, FieldErrors::new(), Fields::default()).await?)
 }
@@ -374,7 +367,7 @@ pub async fn edit_form(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::UpdateClient, Resource::Org(org))?
         .clone();
@@ -402,7 +395,7 @@ pub async fn update(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::UpdateClient, Resource::Org(org))?
         .clone();
@@ -481,7 +474,7 @@ pub async fn add_consent(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ManageConsent, Resource::Org(org))?
         .clone();
@@ -505,7 +498,7 @@ pub async fn withdraw_consent(
     ctx: Ctx,
     Path((id, consent)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ManageConsent, Resource::Org(org))?
         .clone();
@@ -522,7 +515,7 @@ pub async fn refer(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::UpdateClient, Resource::Org(org))?
         .clone();
@@ -561,7 +554,7 @@ struct ReferralsPage {
 
 /// `GET /referrals`: what other organisations referred to us.
 pub async fn referrals(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ListClients, Resource::Org(org))?
         .clone();
@@ -575,7 +568,7 @@ pub async fn export(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ExportClient, Resource::Org(org))?
         .clone();
@@ -611,7 +604,7 @@ pub async fn erase_confirm(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::EraseClient, Resource::Org(org))?
         .clone();
@@ -630,7 +623,7 @@ pub async fn erase(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::EraseClient, Resource::Org(org))?
         .clone();

@@ -32,13 +32,6 @@ pub fn temporary_password() -> String {
         .join("-")
 }
 
-fn own_org(ctx: &Ctx) -> Result<i64, AppError> {
-    ctx.require_user()?
-        .actor
-        .org
-        .ok_or(AppError::Forbidden("error-forbidden"))
-}
-
 #[derive(Template)]
 #[template(path = "org/overview.html")]
 struct Overview {
@@ -51,7 +44,7 @@ struct Overview {
 
 /// `GET /org`.
 pub async fn overview(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let org_id = own_org(&ctx)?;
+    let org_id = ctx.own_org()?;
     ctx.authorize(Action::ViewOrganisation, Resource::Org(org_id))?;
     let manage = ctx.can(Action::ManageAccounts, Resource::Org(org_id));
     let org = orgs::get(&state.db, org_id).await?;
@@ -80,7 +73,7 @@ struct AccountForm {
 
 /// `GET /org/accounts/new`.
 pub async fn new_account_form(ctx: Ctx) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     ctx.authorize(Action::ManageAccounts, Resource::Org(org))?;
     let roles = Role::ALL
         .into_iter()
@@ -101,7 +94,7 @@ pub async fn create_account(
     ctx: Ctx,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org_id = own_org(&ctx)?;
+    let org_id = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ManageAccounts, Resource::Org(org_id))?
         .clone();
@@ -174,7 +167,7 @@ pub async fn reset_password(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org_id = own_org(&ctx)?;
+    let org_id = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ManageAccounts, Resource::Org(org_id))?
         .clone();
@@ -199,7 +192,7 @@ pub async fn set_active(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org_id = own_org(&ctx)?;
+    let org_id = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ManageAccounts, Resource::Org(org_id))?
         .clone();
@@ -236,7 +229,7 @@ pub async fn audit(
     ctx: Ctx,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
-    let org_id = own_org(&ctx)?;
+    let org_id = ctx.own_org()?;
     ctx.authorize(Action::ViewAudit, Resource::Org(org_id))?;
     let rows = audit::page(&state.db, Some(org_id), q.before, AUDIT_PAGE).await?;
     let next = (rows.len() as i64 == AUDIT_PAGE)

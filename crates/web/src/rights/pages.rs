@@ -273,13 +273,6 @@ struct CheckPage<'a> {
     rules_version: String,
 }
 
-fn own_org(ctx: &Ctx) -> Result<i64, AppError> {
-    ctx.require_user()?
-        .actor
-        .org
-        .ok_or(AppError::Forbidden("error-forbidden"))
-}
-
 async fn check_page<'a>(
     state: &'a AppState,
     ctx: Ctx,
@@ -335,7 +328,7 @@ pub async fn new_check(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ViewClient, Resource::Org(org))?
         .clone();
@@ -353,7 +346,7 @@ pub async fn post_check(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::UpdateClient, Resource::Org(org))?
         .clone();
@@ -442,7 +435,7 @@ pub async fn show_check(
     ctx: Ctx,
     Path((id, check)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ViewClient, Resource::Org(org))?
         .clone();
@@ -497,7 +490,7 @@ pub async fn print_check(
     Path((id, check)): Path<(i64, i64)>,
     Query(q): Query<PrintQuery>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::ViewClient, Resource::Org(org))?
         .clone();
@@ -604,7 +597,7 @@ pub async fn followups(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     ctx.authorize(Action::ViewClient, Resource::Org(org))?;
     render(&followups_page(&state, ctx, id, FieldErrors::new(), None).await?)
 }
@@ -616,7 +609,7 @@ pub async fn start_followup(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::UpdateClient, Resource::Org(org))?
         .clone();
@@ -714,7 +707,7 @@ pub async fn change_followup(
     Path((id, fid)): Path<(i64, i64)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::UpdateClient, Resource::Org(org))?
         .clone();
@@ -751,7 +744,7 @@ pub async fn signal_candidate(
     Path((id, fid)): Path<(i64, i64)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
+    let org = ctx.own_org()?;
     let user = ctx
         .authorize(Action::UpdateClient, Resource::Org(org))?
         .clone();
