@@ -305,3 +305,54 @@ async fn the_evaluate_api_gives_the_cli_json_and_names_bad_fields() {
     assert!(leefloon["parameters"][0]["values"][0]["source"].is_string());
     assert!(catalogue["inputs"].as_array().unwrap().len() >= 30);
 }
+
+#[tokio::test]
+async fn finishing_a_check_with_htmx_sends_the_browser_to_the_stored_check() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let client = w
+        .post(
+            "/clients/new",
+            &[
+                ("name", "Meneer Y"),
+                ("birth", "1950"),
+                ("refnis", "44021"),
+                ("adults", "1"),
+            ],
+        )
+        .await
+        .location
+        .unwrap();
+    w.post(
+        &format!("{client}/consents"),
+        &[
+            ("purpose", "rights_check"),
+            ("method", "oral"),
+            ("given_on", &today()),
+        ],
+    )
+    .await;
+    let token = w.csrf.clone().unwrap();
+    let res = w
+        .http
+        .post(app.url(&format!("{client}/rights/check")))
+        .header(
+            "cookie",
+            format!("sterk_session={}", w.cookie.clone().unwrap()),
+        )
+        .header("hx-request", "true")
+        .header("x-csrf-token", token)
+        .form(&[("a_region", "flanders"), ("action", "finish")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let to = res
+        .headers()
+        .get("hx-redirect")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(to.starts_with(&format!("{client}/rights/")), "{to}");
+}

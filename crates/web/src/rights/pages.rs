@@ -344,6 +344,7 @@ pub async fn post_check(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
     f: Fields,
 ) -> Result<Response, AppError> {
     let org = ctx.own_org()?;
@@ -377,7 +378,13 @@ pub async fn post_check(
     match rights::save_check(&state.db, &user.actor, id, check_id, &input, today()).await {
         Ok(saved) if finish => {
             ctx.flash("flash-check-saved").await;
-            Ok(Redirect::to(&format!("/clients/{id}/rights/{saved}")).into_response())
+            let to = format!("/clients/{id}/rights/{saved}");
+            // htmx follows a redirect inside the swap; ask it to load the page instead, so
+            // the address and the history are right.
+            if headers.contains_key("hx-request") {
+                return Ok(([("hx-redirect", to)], axum::http::StatusCode::OK).into_response());
+            }
+            Ok(Redirect::to(&to).into_response())
         }
         Ok(saved) => {
             page.check_id = Some(saved);
