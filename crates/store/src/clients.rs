@@ -325,22 +325,35 @@ pub async fn list(
     limit: i64,
 ) -> Result<(Vec<ClientSummary>, i64), StoreError> {
     let org = org_of(actor)?;
-    let pattern = format!("%{}%", search.trim().to_lowercase().replace(['%', '_'], ""));
-    let rows: Vec<ClientSummary> = sqlx::query_as(
+    let needle = search.trim().to_lowercase().replace(['%', '_'], "");
+    // Without a search the name filter is left out, so the index on live clients by
+    // organisation and name answers both the page and the count.
+    let filter = if needle.is_empty() {
+        ""
+    } else {
+        " AND LOWER(c.name) LIKE $2"
+    };
+    let (limit_at, offset_at) = if needle.is_empty() {
+        ("$2", "$3")
+    } else {
+        ("$3", "$4")
+    };
+    let pattern = format!("%{needle}%");
+    let list_sql = format!(
         "SELECT c.id, c.name, c.birth, m.name_nl AS municipality_nl, c.updated_at FROM clients c LEFT JOIN municipalities m ON m.refnis = c.refnis \
-         WHERE c.org_id = $1 AND c.erased_at IS NULL AND LOWER(c.name) LIKE $2 ORDER BY c.name, c.id LIMIT $3 OFFSET $4",
-    )
-    .bind(org)
-    .bind(&pattern)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db.reader())
-    .await?;
-    let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM clients c WHERE c.org_id = $1 AND c.erased_at IS NULL AND LOWER(c.name) LIKE $2")
-        .bind(org)
-        .bind(&pattern)
-        .fetch_one(db.reader())
-        .await?;
+         WHERE c.org_id = $1 AND c.erased_at IS NULL{filter} ORDER BY c.name, c.id LIMIT {limit_at} OFFSET {offset_at}"
+    );
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM clients c WHERE c.org_id = $1 AND c.erased_at IS NULL{filter}"
+    );
+    let mut list = sqlx::query_as(&list_sql).bind(org);
+    let mut count = sqlx::query_as(&count_sql).bind(org);
+    if !needle.is_empty() {
+        list = list.bind(&pattern);
+        count = count.bind(&pattern);
+    }
+    let rows: Vec<ClientSummary> = list.bind(limit).bind(offset).fetch_all(db.reader()).await?;
+    let (total,): (i64,) = count.fetch_one(db.reader()).await?;
     let detail = format!("offset={offset}");
     audit::record_now(
         db,
