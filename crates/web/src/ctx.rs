@@ -176,6 +176,14 @@ impl Ctx {
             .ok_or(AppError::Forbidden("error-forbidden"))
     }
 
+    /// Checks `action` on the signed-in user's own organisation with the one authorization
+    /// function; returns the organisation and the user.
+    pub fn authorize_own(&self, action: Action) -> Result<(i64, CurrentUser), AppError> {
+        let org = self.own_org()?;
+        let user = self.authorize(action, Resource::Org(org))?.clone();
+        Ok((org, user))
+    }
+
     /// Checks an action with the one authorization function.
     pub fn authorize(&self, action: Action, resource: Resource) -> Result<&CurrentUser, AppError> {
         let user = self.require_user()?;

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sterk_domain::FieldErrors;
-use sterk_domain::access::{Action, Resource};
+use sterk_domain::access::Action;
 use sterk_domain::client::{
     ConsentMethod, ConsentPurpose, ContactChannel, Household, LANGUAGES, parse_language,
 };
@@ -140,10 +140,7 @@ pub async fn list(
     ctx: Ctx,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ListClients)?;
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let search: String = q.q.chars().take(100).collect();
     let (rows, total) =
@@ -232,8 +229,7 @@ async fn form_page(
 
 /// `GET /clients/new`.
 pub async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    ctx.authorize(Action::CreateClient, Resource::Org(org))?;
+    ctx.authorize_own(Action::CreateClient)?;
     let f = Fields(vec![
         ("adults".into(), "1".into()),
         ("children".into(), "0".into()),
@@ -258,10 +254,7 @@ pub async fn create(
     ctx: Ctx,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::CreateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::CreateClient)?;
     match parse_client(&f, today()) {
         Ok(input) => match clients::create(&state.db, &user.actor, &input).await {
             Ok(id) => {
@@ -356,8 +349,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    ctx.authorize(Action::ViewClient, Resource::Org(org))?;
+    ctx.authorize_own(Action::ViewClient)?;
     render(&show_page(&state, ctx, id, FieldErrors::new(), Fields::default()).await?)
 }
 
@@ -367,10 +359,7 @@ pub async fn edit_form(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::UpdateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
     let c = clients::get(&state.db, &user.actor, id).await?;
     if c.erased_at.is_some() {
         return Err(AppError::NotFound);
@@ -395,10 +384,7 @@ pub async fn update(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::UpdateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
     clients::ensure_visible(&state.db, &user.actor, id).await?;
     match parse_client(&f, today()) {
         Ok(input) => {
@@ -474,10 +460,7 @@ pub async fn add_consent(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ManageConsent, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ManageConsent)?;
     clients::ensure_visible(&state.db, &user.actor, id).await?;
     match parse_consent(&f) {
         Ok(input) => {
@@ -498,10 +481,7 @@ pub async fn withdraw_consent(
     ctx: Ctx,
     Path((id, consent)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ManageConsent, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ManageConsent)?;
     clients::withdraw_consent(&state.db, &user.actor, id, consent, today()).await?;
     ctx.flash("flash-consent-withdrawn").await;
     Ok(Redirect::to(&format!("/clients/{id}#consents")).into_response())
@@ -515,10 +495,7 @@ pub async fn refer(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::UpdateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
     clients::ensure_visible(&state.db, &user.actor, id).await?;
     let mut errs = FieldErrors::new();
     let to_org = f.get("to_org").trim().parse::<i64>().ok();
@@ -554,10 +531,7 @@ struct ReferralsPage {
 
 /// `GET /referrals`: what other organisations referred to us.
 pub async fn referrals(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ListClients)?;
     let rows = clients::referrals_received(&state.db, &user.actor).await?;
     render(&ReferralsPage { ctx, rows })
 }
@@ -568,10 +542,7 @@ pub async fn export(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ExportClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ExportClient)?;
     let value = clients::export(&state.db, &user.actor, id).await?;
     let body = serde_json::to_string_pretty(&value).map_err(|_| AppError::Internal("json"))?;
     Ok((
@@ -604,10 +575,7 @@ pub async fn erase_confirm(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::EraseClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::EraseClient)?;
     let c = clients::get(&state.db, &user.actor, id).await?;
     render(&ErasePage {
         ctx,
@@ -623,10 +591,7 @@ pub async fn erase(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::EraseClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::EraseClient)?;
     let c = clients::get(&state.db, &user.actor, id).await?;
     if f.get("confirm").trim() != c.name {
         return render_status(

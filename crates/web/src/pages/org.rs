@@ -73,8 +73,7 @@ struct AccountForm {
 
 /// `GET /org/accounts/new`.
 pub async fn new_account_form(ctx: Ctx) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    ctx.authorize(Action::ManageAccounts, Resource::Org(org))?;
+    ctx.authorize_own(Action::ManageAccounts)?;
     let roles = Role::ALL
         .into_iter()
         .filter(|r| r.is_member_role())

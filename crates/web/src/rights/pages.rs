@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
 use sterk_domain::FieldErrors;
-use sterk_domain::access::{Action, Resource};
+use sterk_domain::access::Action;
 use sterk_domain::followup::FollowupStatus;
 use sterk_domain::values::{BirthDate, Money, parse_date, parse_text};
 use sterk_i18n::Lang;
@@ -328,10 +328,7 @@ pub async fn new_check(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ViewClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ViewClient)?;
     let client = clients::get(&state.db, &user.actor, id).await?;
     let f = prefill(&client, region_of(client.refnis.as_deref()));
     let (page, _) = check_page(&state, ctx.clone(), client, None, &f, FieldErrors::new()).await?;
@@ -347,10 +344,7 @@ pub async fn post_check(
     headers: axum::http::HeaderMap,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::UpdateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
     let client = clients::get(&state.db, &user.actor, id).await?;
     let check_id = f.get("check_id").parse::<i64>().ok();
     let (mut page, s) = check_page(
@@ -442,10 +436,7 @@ pub async fn show_check(
     ctx: Ctx,
     Path((id, check)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ViewClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ViewClient)?;
     let client = clients::get(&state.db, &user.actor, id).await?;
     let check = rights::get_check(&state.db, &user.actor, id, check).await?;
     let view: Option<EvalView> = serde_json::from_str(&check.result).ok();
@@ -497,10 +488,7 @@ pub async fn print_check(
     Path((id, check)): Path<(i64, i64)>,
     Query(q): Query<PrintQuery>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::ViewClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ViewClient)?;
     let client = clients::get(&state.db, &user.actor, id).await?;
     let check = rights::get_check(&state.db, &user.actor, id, check).await?;
     let view: EvalView =
@@ -604,8 +592,7 @@ pub async fn followups(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    ctx.authorize(Action::ViewClient, Resource::Org(org))?;
+    ctx.authorize_own(Action::ViewClient)?;
     render(&followups_page(&state, ctx, id, FieldErrors::new(), None).await?)
 }
 
@@ -616,10 +603,7 @@ pub async fn start_followup(
     Path(id): Path<i64>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::UpdateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
     let right = f.get("right_id");
     if state.rights.model.right(right).is_none() {
         return Err(AppError::BadRequest("error-choice-invalid"));
@@ -714,10 +698,7 @@ pub async fn change_followup(
     Path((id, fid)): Path<(i64, i64)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::UpdateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
     clients::ensure_visible(&state.db, &user.actor, id).await?;
     match parse_change(&f) {
         Ok(change) => match rights::change_followup(&state.db, &user.actor, id, fid, &change).await
@@ -751,10 +732,7 @@ pub async fn signal_candidate(
     Path((id, fid)): Path<(i64, i64)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = ctx.own_org()?;
-    let user = ctx
-        .authorize(Action::UpdateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
     let rows = rights::followups(&state.db, &user.actor, id).await?;
     let row = rows
         .into_iter()

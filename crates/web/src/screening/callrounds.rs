@@ -2,7 +2,7 @@
 //! the organisation's clients, the list to call, the call page with a short script per
 //! right and the outcome, and the printable lists for workers who call from paper.
 
-use super::pages::{Show, own_org, right_names};
+use super::pages::{Show, right_names};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -59,10 +59,7 @@ struct ListPage {
 
 /// `GET /callrounds`: the organisation's call rounds.
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (org, user) = ctx.authorize_own(Action::ListClients)?;
     let rounds = store::list_rounds(&state.db, &user.actor).await?;
     render(&ListPage {
         can_create: ctx.can(Action::CreateClient, Resource::Org(org)),
@@ -105,10 +102,7 @@ async fn new_page(
     f: Fields,
     errs: FieldErrors,
 ) -> Result<NewPage, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::CreateClient, Resource::Org(org))?
-        .clone();
+    let (org, user) = ctx.authorize_own(Action::CreateClient)?;
     let job = match job {
         Some(id) => Some(screening::get_job(&state.db, &user.actor, id).await?),
         None => None,
@@ -227,10 +221,7 @@ pub async fn create(
     ctx: Ctx,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::CreateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::CreateClient)?;
     let job: Option<i64> = f.get("job").parse().ok();
     let mut errs = FieldErrors::new();
     let name = errs.check("name", parse_text(f.get("name"), 200, true));
@@ -330,10 +321,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<RoundQuery>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ListClients)?;
     let round = store::get_round(&state.db, &user.actor, id).await?;
     let view = EntryView::parse(&q.view);
     let mine = q.mine.as_deref() != Some("0");
@@ -425,8 +413,7 @@ pub async fn entry(
     ctx: Ctx,
     Path((id, entry)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    ctx.authorize(Action::ListClients, Resource::Org(org))?;
+    ctx.authorize_own(Action::ListClients)?;
     render(
         &entry_page(
             &state,
@@ -530,10 +517,7 @@ pub async fn outcome(
     Path((id, entry)): Path<(i64, i64)>,
     f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::CreateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::CreateClient)?;
     let round = store::get_round(&state.db, &user.actor, id).await?;
     let e = store::get_entry(&state.db, &user.actor, id, entry).await?;
     let mut errs = FieldErrors::new();
@@ -626,10 +610,7 @@ pub async fn print(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ListClients)?;
     let round = store::get_round(&state.db, &user.actor, id).await?;
     let rows = store::entries(&state.db, &user.actor, id, EntryView::Due, None).await?;
     let mut parts: Vec<PrintPart> = Vec::new();

@@ -18,13 +18,6 @@ use sterk_domain::values::Money;
 use sterk_store::StoreError;
 use sterk_store::screening::{self as store, ErrorRow, JobRow, NewJob, Priority, ResultRow};
 
-pub(crate) fn own_org(ctx: &Ctx) -> Result<i64, AppError> {
-    ctx.require_user()?
-        .actor
-        .org
-        .ok_or(AppError::Forbidden("error-forbidden"))
-}
-
 /// Names of the rights in the user's language, by id.
 pub fn right_names(state: &AppState, lang: sterk_i18n::Lang) -> BTreeMap<String, String> {
     state
@@ -292,10 +285,7 @@ async fn list_page(
     ctx: Ctx,
     problem: Option<&FileProblem>,
 ) -> Result<ListPage, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (org, user) = ctx.authorize_own(Action::ListClients)?;
     let jobs = store::list_jobs(&state.db, &user.actor).await?;
     Ok(ListPage {
         can_create: ctx.can(Action::CreateClient, Resource::Org(org)),
@@ -318,10 +308,7 @@ pub async fn upload(
     ctx: Ctx,
     mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::CreateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::CreateClient)?;
     let received = match mp {
         Ok(mp) => receive(&state, mp).await,
         Err(_) => Err(FileProblem::new("households", "screening_upload_broken")),
@@ -345,10 +332,7 @@ pub async fn from_clients(
     ctx: Ctx,
     _f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::CreateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::CreateClient)?;
     match create_from_clients(&state, &user.actor).await? {
         Some(id) => {
             ctx.flash("flash-screening-started").await;
@@ -382,10 +366,7 @@ pub async fn show(
     ctx: Ctx,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (org, user) = ctx.authorize_own(Action::ListClients)?;
     let job = store::get_job(&state.db, &user.actor, id).await?;
     let errors = store::job_errors(&state.db, &user.actor, id, 200).await?;
     let top = if job.status == "done" {
@@ -438,10 +419,7 @@ pub async fn results(
     Path(id): Path<i64>,
     Query(q): Query<ResultsQuery>,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::ListClients, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::ListClients)?;
     let job = store::get_job(&state.db, &user.actor, id).await?;
     let priority = Priority::parse(&q.priority).unwrap_or(Priority::Money);
     let pages = ((job.households_non_take_up + PAGE - 1) / PAGE).max(1);
@@ -470,10 +448,7 @@ pub async fn delete(
     Path(id): Path<i64>,
     _f: Fields,
 ) -> Result<Response, AppError> {
-    let org = own_org(&ctx)?;
-    let user = ctx
-        .authorize(Action::CreateClient, Resource::Org(org))?
-        .clone();
+    let (_, user) = ctx.authorize_own(Action::CreateClient)?;
     match store::delete_job(&state.db, &user.actor, id).await {
         Ok(key) => {
             remove_upload(&state, &key);
