@@ -28,6 +28,18 @@ fn bench(c: &mut Criterion) {
     c.bench_function("single household with explanation, as JSON", |b| {
         b.iter(|| std::hint::black_box(m.evaluate(&h, d).unwrap().to_json().to_string().len()))
     });
+    let writer = sterk_rules::JsonWriter::new(&m);
+    c.bench_function(
+        "single household with explanation, as JSON (fast writer)",
+        |b| {
+            let mut out = Vec::with_capacity(64 * 1024);
+            b.iter(|| {
+                out.clear();
+                writer.write(&m.evaluate(std::hint::black_box(&h), d).unwrap(), &mut out);
+                std::hint::black_box(out.len())
+            })
+        },
+    );
     // Columnar: 64k households, varied incomes, some unknown cells.
     let p = m.prepare(&h).unwrap();
     let inc = m.input("annual_taxable_income").unwrap().0;

@@ -733,7 +733,7 @@ impl Model {
     }
 }
 
-fn date_str(d: Date) -> String {
+pub(crate) fn date_str(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
@@ -745,6 +745,34 @@ fn param_value_json(p: &ParamDef, v: Option<i64>) -> Value {
         }
         (crate::model::Ty::Bool, Some(b)) => json!(b != 0),
         (_, Some(x)) => json!(x),
+    }
+}
+
+/// The JSON of a parameter with the value entry that applied (`None`: none for the date).
+pub(crate) fn param_use_json(param: &ParamDef, value: Option<&ParamValue>) -> Value {
+    match value {
+        Some(v) => json!({
+            "name": param.name,
+            "description": param.description,
+            "value": param_value_json(param, v.value),
+            "from": date_str(v.from),
+            "until": v.until.map(date_str),
+            "source": v.source,
+            "retrieved": v.retrieved.map(date_str),
+            "unverified": v.unverified || v.value.is_none(),
+            "note": v.note,
+        }),
+        None => json!({
+            "name": param.name,
+            "description": param.description,
+            "value": Value::Null,
+            "from": Value::Null,
+            "until": Value::Null,
+            "source": Value::Null,
+            "retrieved": Value::Null,
+            "unverified": true,
+            "note": "no value for the reference date",
+        }),
     }
 }
 
@@ -800,30 +828,7 @@ impl<'m> RightResult<'m> {
         let parameters: Vec<Value> = self
             .parameters
             .iter()
-            .map(|u| match u.value {
-                Some(v) => json!({
-                    "name": u.param.name,
-                    "description": u.param.description,
-                    "value": param_value_json(u.param, v.value),
-                    "from": date_str(v.from),
-                    "until": v.until.map(date_str),
-                    "source": v.source,
-                    "retrieved": v.retrieved.map(date_str),
-                    "unverified": v.unverified || v.value.is_none(),
-                    "note": v.note,
-                }),
-                None => json!({
-                    "name": u.param.name,
-                    "description": u.param.description,
-                    "value": Value::Null,
-                    "from": Value::Null,
-                    "until": Value::Null,
-                    "source": Value::Null,
-                    "retrieved": Value::Null,
-                    "unverified": true,
-                    "note": "no value for the reference date",
-                }),
-            })
+            .map(|u| param_use_json(u.param, u.value))
             .collect();
         json!({
             "id": r.id,

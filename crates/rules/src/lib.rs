@@ -97,6 +97,7 @@ mod diag;
 mod eval;
 mod expr;
 mod household;
+mod json;
 mod model;
 mod money;
 mod testcase;
@@ -110,6 +111,7 @@ pub use eval::{
     Outcome, ParamUse, ReasonSet, RightResult, Status, Tri,
 };
 pub use household::{Household, HouseholdError, Prepared};
+pub use json::JsonWriter;
 pub use model::{
     Caveat, Condition, Granting, InputDef, LegalRef, Model, ParamDef, ParamValue, Right, Route,
     SourceFile, Text, Ty, load_sources,

@@ -593,7 +593,18 @@ pub async fn rights_evaluate(
         }
     };
     match state.rights.model.evaluate(&household, date) {
-        Ok(evaluation) => Json(evaluation).into_response(),
+        Ok(evaluation) => {
+            let mut out = Vec::with_capacity(64 * 1024);
+            state.rights.json.write(&evaluation, &mut out);
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_static("application/json"),
+                )],
+                out,
+            )
+                .into_response()
+        }
         Err(e) => problem(&e.field, "invalid", e.message),
     }
 }

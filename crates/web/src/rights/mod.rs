@@ -23,6 +23,8 @@ pub struct RightsEngine {
     /// A digest of every right, input and dated parameter value: the "version of the rules"
     /// stored with each check.
     pub version: String,
+    /// The model's JSON writer (the fixed parts of an evaluation's JSON, rendered once).
+    pub json: sterk_rules::JsonWriter,
 }
 
 impl std::fmt::Debug for RightsEngine {
@@ -70,7 +72,12 @@ impl RightsEngine {
         }
         let digest = h.finalize();
         let version = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
-        Ok(RightsEngine { model, version })
+        let json = sterk_rules::JsonWriter::new(&model);
+        Ok(RightsEngine {
+            model,
+            version,
+            json,
+        })
     }
 
     /// Reads the answers of a questionnaire form (`a_<input>` fields; an empty field is
