@@ -124,11 +124,13 @@ pub enum Action {
     ManagePlatform,
     /// Use the API with one's own tokens.
     ManageOwnTokens,
+    /// Solidarity: help requests, volunteers, matching, network strength, the fund.
+    ManageSolidarity,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
@@ -144,6 +146,7 @@ impl Action {
         Action::ViewPlatform,
         Action::ManagePlatform,
         Action::ManageOwnTokens,
+        Action::ManageSolidarity,
     ];
 }
 
@@ -187,6 +190,8 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         ) => own_org(resource),
         // Subject access and erasure are decisions of the organisation's administrator.
         (OrgAdmin, A::ExportClient | A::EraseClient) => own_org(resource),
+        // Solidarity work is done by the people who work with clients and volunteers.
+        (SocialWorker | OrgAdmin | VolunteerCoordinator, A::ManageSolidarity) => own_org(resource),
         (OrgAdmin, A::ViewAudit | A::ManageAccounts | A::UpdateOrganisation) => own_org(resource),
 
         // The installation's administrator creates organisations and their first accounts,
@@ -290,6 +295,23 @@ mod tests {
                 );
                 assert_eq!(ok, expected, "{action:?} {resource:?}");
             }
+        }
+    }
+
+    #[test]
+    fn solidarity_is_for_workers_of_the_own_organisation() {
+        for role in Role::ALL {
+            let own = authorize(&actor(role), Action::ManageSolidarity, Resource::Org(10)).is_ok();
+            let other = authorize(&actor(role), Action::ManageSolidarity, Resource::Org(11));
+            assert!(other.is_err(), "{role:?}");
+            assert_eq!(
+                own,
+                matches!(
+                    role,
+                    Role::SocialWorker | Role::OrgAdmin | Role::VolunteerCoordinator
+                ),
+                "{role:?}"
+            );
         }
     }
 

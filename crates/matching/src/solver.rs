@@ -146,18 +146,22 @@ pub fn solve(g: &Graph) -> Option<Solution> {
     let node_count = n + m + 1;
     let cost = |i: usize, e: usize| -> i128 { -(g.row_weight[i] + i128::from(g.edge_w[e])) };
 
-    // Initial potentials: rows 0; column ≤ every incoming edge cost; sink ≤ every arc into it.
+    // Initial potentials, as in the Hungarian method for rectangular problems: columns and the
+    // sink 0 (so a column with a free place keeps the highest potential), each row its best
+    // edge weight (so every reduced cost is ≥ 0). The sink must also sit at or below every
+    // first slot cost.
     let mut pi = vec![0i128; node_count];
-    for i in 0..n {
-        for e in g.row_start[i]..g.row_start[i + 1] {
-            let j = n + g.edge_col[e] as usize;
-            pi[j] = pi[j].min(cost(i, e));
-        }
+    for (i, p) in pi.iter_mut().enumerate().take(n) {
+        let best = (g.row_start[i]..g.row_start[i + 1])
+            .map(|e| -cost(i, e))
+            .max()
+            .unwrap_or(0);
+        *p = best.max(0);
     }
     let mut pi_sink = 0i128;
     for j in 0..m {
         if g.capacity[j] > 0 {
-            pi_sink = pi_sink.min(pi[n + j] + i128::from(g.slot_cost(j, 0)));
+            pi_sink = pi_sink.min(i128::from(g.slot_cost(j, 0)));
         }
     }
     pi[sink] = pi_sink;
