@@ -249,6 +249,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
         )
         .await?;
     }
+    crate::solidarity::demo(db, &worker).await?;
     Ok(true)
 }
 

@@ -1165,3 +1165,356 @@ pub fn hide_small(per: &[(String, i64)]) -> Vec<(String, Option<i64>)> {
         .map(|(k, n)| (k.clone(), if *n < 5 { None } else { Some(*n) }))
         .collect()
 }
+
+/// A help request from the public form.
+#[derive(Debug, Clone, Default)]
+pub struct NewPublicRequest {
+    /// Name (or first name).
+    pub name: String,
+    /// Phone (phone or e-mail needed).
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// One of [`KINDS`].
+    pub kind: String,
+    /// Municipality.
+    pub refnis: String,
+    /// Postal code.
+    pub postcode: String,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Availability grid.
+    pub availability: i64,
+    /// What is needed, in their words.
+    pub needs: String,
+    /// The form's language.
+    pub lang: String,
+}
+
+/// Checks a public request; the first bad field and its code.
+pub fn validate_public(r: &NewPublicRequest) -> Result<(), (&'static str, &'static str)> {
+    let n = r.name.trim().chars().count();
+    if n == 0 || n > 200 {
+        return Err(("name", "required"));
+    }
+    if r.phone.is_none() && r.email.is_none() {
+        return Err(("phone", "solidarity-contact-required"));
+    }
+    if !KINDS.contains(&r.kind.as_str()) {
+        return Err(("kind", "choice_invalid"));
+    }
+    if r.languages.is_empty() || r.languages.iter().any(|l| !LANGUAGES.contains(&l.as_str())) {
+        return Err(("languages", "solidarity-languages-required"));
+    }
+    if r.availability <= 0 || r.availability >= (1 << m::AVAILABILITY_BITS) {
+        return Err(("availability", "solidarity-availability-required"));
+    }
+    if r.needs.chars().count() > 2000 {
+        return Err(("needs", "too_long"));
+    }
+    Ok(())
+}
+
+/// Stores a submitted public help request for an organisation; audited without the actor.
+pub async fn create_public_request(
+    db: &Db,
+    org: i64,
+    r: &NewPublicRequest,
+) -> Result<i64, StoreError> {
+    validate_public(r).map_err(|(_, code)| StoreError::Refused(code))?;
+    let mut tx = db.begin().await?;
+    let o: Option<(i64,)> = sqlx::query_as("SELECT id FROM organisations WHERE id = $1")
+        .bind(org)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if o.is_none() {
+        return Err(StoreError::Refused("solidarity-org-required"));
+    }
+    check_place(&mut tx, &r.refnis, &r.postcode).await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO public_help_requests (org_id, name, phone, email, kind, refnis, postcode, languages, availability, needs, lang, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(org)
+    .bind(r.name.trim())
+    .bind(r.phone.as_deref())
+    .bind(r.email.as_deref())
+    .bind(&r.kind)
+    .bind(&r.refnis)
+    .bind(&r.postcode)
+    .bind(r.languages.join(","))
+    .bind(r.availability)
+    .bind(r.needs.trim())
+    .bind(&r.lang)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            account: None,
+            org: Some(org),
+            action: "public_help_request.create",
+            entity: "public_help_request",
+            entity_id: Some(id),
+            detail: &r.lang,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A public request as the worker sees it.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct PublicRequestRow {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Kind.
+    pub kind: String,
+    /// Municipality.
+    pub refnis: String,
+    /// Postal code.
+    pub postcode: String,
+    /// Languages.
+    pub languages: String,
+    /// Grid.
+    pub availability: i64,
+    /// Their words.
+    pub needs: String,
+    /// Form language.
+    pub lang: String,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+/// New public requests of the organisation.
+pub async fn public_requests(db: &Db, actor: &Actor) -> Result<Vec<PublicRequestRow>, StoreError> {
+    let org = org_of(actor)?;
+    Ok(sqlx::query_as(
+        "SELECT id, name, phone, email, kind, refnis, postcode, languages, availability, needs, lang, created_at \
+         FROM public_help_requests WHERE org_id = $1 AND status = 'new' ORDER BY id",
+    )
+    .bind(org)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// A worker takes on a public request: a client record is made from it (name, municipality,
+/// languages, contact) and the public row is marked `taken`, in one transaction. Returns the
+/// client id and the row (to prefill the help-request form).
+pub async fn take_on(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(i64, PublicRequestRow), StoreError> {
+    let org = org_of(actor)?;
+    let mut tx = db.begin().await?;
+    let row: PublicRequestRow = sqlx::query_as(
+        "SELECT id, name, phone, email, kind, refnis, postcode, languages, availability, needs, lang, created_at \
+         FROM public_help_requests WHERE id = $1 AND org_id = $2 AND status = 'new'",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let now = now_ms();
+    let channels = match (&row.phone, &row.email) {
+        (Some(_), Some(_)) => "phone,email",
+        (Some(_), None) => "phone",
+        _ => "email",
+    };
+    let (client,): (i64,) = sqlx::query_as(
+        "INSERT INTO clients (org_id, name, refnis, languages, channels, phone, email, notes, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $9) RETURNING id",
+    )
+    .bind(org)
+    .bind(&row.name)
+    .bind(&row.refnis)
+    .bind(&row.languages)
+    .bind(channels)
+    .bind(row.phone.as_deref())
+    .bind(row.email.as_deref())
+    .bind(actor.account)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE public_help_requests SET status = 'taken', client_id = $1 WHERE id = $2")
+        .bind(client)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "client.create",
+            entity: "client",
+            entity_id: Some(client),
+            detail: "public_help_request",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((client, row))
+}
+
+/// Demo data (called by `demo::load`): in OCMW Gent, consents to share with a volunteer for
+/// three of the four demo clients (not Amina B., to show the refusal), informal supporters,
+/// four volunteers, four help requests, one running match, and one request from the public form.
+pub async fn demo(db: &Db, worker: &Actor) -> Result<(), StoreError> {
+    let org = org_of(worker)?;
+    let clients: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM clients WHERE org_id = $1 ORDER BY id")
+            .bind(org)
+            .fetch_all(db.reader())
+            .await?;
+    let id_of = |n: &str| {
+        clients
+            .iter()
+            .find(|(_, name)| name == n)
+            .map(|(id, _)| *id)
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let (Some(x), Some(amina), Some(dirk), Some(fam)) = (
+        id_of("Mevrouw X."),
+        id_of("Amina B."),
+        id_of("Dirk V."),
+        id_of("Familie K."),
+    ) else {
+        return Ok(());
+    };
+    for c in [x, dirk, fam] {
+        crate::clients::record_consent(
+            db,
+            worker,
+            c,
+            &crate::clients::ConsentInput {
+                purpose: ConsentPurpose::ShareWithVolunteer,
+                recipient_org: None,
+                method: sterk_domain::client::ConsentMethod::Oral,
+                given_on: today,
+                expires_on: None,
+                note: String::new(),
+            },
+        )
+        .await?;
+    }
+    for rel in ["family", "family", "neighbour", "friend", "family"] {
+        add_supporter(db, worker, fam, rel, "").await?;
+    }
+    add_supporter(db, worker, amina, "neighbour", "").await?;
+    let all_week = (1i64 << m::AVAILABILITY_BITS) - 1;
+    let weekdays = (0..15).fold(0i64, |a, b| a | (1 << b));
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    let volunteers = [
+        (
+            "Ayşe Y.",
+            "9000",
+            s(&["tr", "nl"]),
+            s(&["groceries", "company", "language"]),
+            s(&[]),
+            Some(10),
+            2,
+        ),
+        (
+            "Pieter D.",
+            "9000",
+            s(&["nl", "en"]),
+            s(&["transport", "odd_jobs", "paperwork", "groceries"]),
+            s(&[]),
+            Some(15),
+            2,
+        ),
+        (
+            "Nadia R.",
+            "9000",
+            s(&["ar", "fr", "nl"]),
+            s(&["company", "paperwork", "language", "child_care"]),
+            s(&["good_conduct"]),
+            Some(10),
+            1,
+        ),
+        (
+            "Tom V.",
+            "9000",
+            s(&["nl"]),
+            s(&["groceries", "meals"]),
+            s(&[]),
+            None,
+            1,
+        ),
+    ];
+    let mut vol_ids = Vec::new();
+    for (name, pc, languages, skills, screening, radius, capacity) in volunteers {
+        let v = NewVolunteer {
+            name: name.into(),
+            email: None,
+            phone: None,
+            refnis: "44021".into(),
+            postcode: pc.into(),
+            municipalities: if radius.is_none() {
+                vec!["44021".into()]
+            } else {
+                vec![]
+            },
+            radius_km: radius,
+            languages,
+            skills,
+            screening,
+            availability: all_week,
+            capacity,
+            insurance_noted: true,
+        };
+        vol_ids.push(create_volunteer(db, org, Some(worker.account), "worker", &v).await?);
+    }
+    let req = |client: i64, kind: &str, langs: &[&str], urgency: &str| NewRequest {
+        client_id: client,
+        kind: kind.into(),
+        frequency: "regular".into(),
+        refnis: "44021".into(),
+        postcode: "9000".into(),
+        languages: s(langs),
+        availability: weekdays,
+        urgency: urgency.into(),
+        needs: String::new(),
+    };
+    let dirk_req = create_request(db, worker, &req(dirk, "paperwork", &["nl"], "normal")).await?;
+    create_request(db, worker, &req(x, "groceries", &["nl"], "soon")).await?;
+    create_request(db, worker, &req(fam, "language", &["tr", "nl"], "normal")).await?;
+    create_request(
+        db,
+        worker,
+        &req(amina, "child_care", &["ar", "fr"], "urgent"),
+    )
+    .await?;
+    let m = propose(db, worker, dirk_req, vol_ids[1], 99, "demo").await?;
+    step(db, worker, m, Step::Accept, None, "", "").await?;
+    step(db, worker, m, Step::Start, None, "", "").await?;
+    create_public_request(
+        db,
+        org,
+        &NewPublicRequest {
+            name: "Mehmet".into(),
+            phone: Some("+32 470 00 00 00".into()),
+            email: None,
+            kind: "transport".into(),
+            refnis: "44021".into(),
+            postcode: "9000".into(),
+            languages: s(&["tr"]),
+            availability: weekdays,
+            needs: "Naar het ziekenhuis op dinsdag.".into(),
+            lang: "tr".into(),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -106,3 +106,24 @@ CREATE TABLE fund_entries (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX fund_entries_org_date ON fund_entries(org_id, on_date);
+
+-- A help request from the public form (no account): kept apart until a worker takes it on
+-- (makes a client record and a help request). Only submitted forms are stored.
+CREATE TABLE public_help_requests (
+    id INTEGER PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES organisations(id),
+    name TEXT NOT NULL,
+    phone TEXT,
+    email TEXT,
+    kind TEXT NOT NULL,
+    refnis TEXT NOT NULL REFERENCES municipalities(refnis),
+    postcode TEXT NOT NULL,
+    languages TEXT NOT NULL DEFAULT '',
+    availability BIGINT NOT NULL DEFAULT 0,
+    needs TEXT NOT NULL DEFAULT '',
+    lang TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new',
+    client_id BIGINT REFERENCES clients(id),
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX public_help_requests_org ON public_help_requests(org_id, status);
