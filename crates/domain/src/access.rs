@@ -127,11 +127,13 @@ pub enum Action {
     /// See figures: exact ones of the own organisation (`Org`), or aggregated ones with small
     /// cells hidden (`Platform`, `Installation`).
     ViewFigures,
+    /// Solidarity: help requests, volunteers, matching, network strength, the fund.
+    ManageSolidarity,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
@@ -144,6 +146,7 @@ impl Action {
         Action::ViewOrganisation,
         Action::CreateOrganisation,
         Action::UpdateOrganisation,
+        Action::ManageSolidarity,
         Action::ViewPlatform,
         Action::ManagePlatform,
         Action::ManageOwnTokens,
@@ -191,6 +194,8 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         ) => own_org(resource),
         // Subject access and erasure are decisions of the organisation's administrator.
         (OrgAdmin, A::ExportClient | A::EraseClient) => own_org(resource),
+        // Solidarity work is done by the people who work with clients and volunteers.
+        (SocialWorker | OrgAdmin | VolunteerCoordinator, A::ManageSolidarity) => own_org(resource),
         (OrgAdmin, A::ViewAudit | A::ManageAccounts | A::UpdateOrganisation) => own_org(resource),
 
         // The installation's administrator creates organisations and their first accounts,
@@ -323,6 +328,23 @@ mod tests {
             assert_eq!(
                 authorize(&a, Action::ViewFigures, Resource::Platform(4)).is_ok(),
                 role != Role::Volunteer,
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn solidarity_is_for_workers_of_the_own_organisation() {
+        for role in Role::ALL {
+            let own = authorize(&actor(role), Action::ManageSolidarity, Resource::Org(10)).is_ok();
+            let other = authorize(&actor(role), Action::ManageSolidarity, Resource::Org(11));
+            assert!(other.is_err(), "{role:?}");
+            assert_eq!(
+                own,
+                matches!(
+                    role,
+                    Role::SocialWorker | Role::OrgAdmin | Role::VolunteerCoordinator
+                ),
                 "{role:?}"
             );
         }

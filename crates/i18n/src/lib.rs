@@ -91,6 +91,83 @@ const SOURCES: [(Lang, &str); 3] = [
 /// The translation bundles of all languages.
 pub struct I18n {
     bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+    public: HashMap<PublicLang, FluentBundle<FluentResource>>,
+}
+
+/// The languages of the public solidarity forms (help request, volunteer sign-up): the three
+/// interface languages and also Turkish and Arabic, the largest other language groups among
+/// the people Sterk's organisations reach. Turkish and Arabic hold only the keys of those
+/// forms (see [`PUBLIC_PREFIXES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PublicLang {
+    /// One of the interface languages.
+    Ui(Lang),
+    /// Turkish.
+    Tr,
+    /// Arabic (right to left).
+    Ar,
+}
+
+/// Key prefixes the public forms use; Turkish and Arabic must hold every Dutch key with one
+/// of these prefixes (a test checks).
+pub const PUBLIC_PREFIXES: [&str; 5] = [
+    "solidarity-public-",
+    "solidarity-kind-",
+    "solidarity-day-",
+    "solidarity-part-",
+    "lang-",
+];
+
+const PUBLIC_SOURCES: [(PublicLang, &str); 2] = [
+    (PublicLang::Tr, include_str!("../locales/tr.ftl")),
+    (PublicLang::Ar, include_str!("../locales/ar.ftl")),
+];
+
+impl PublicLang {
+    /// All five, in the order of the language links.
+    pub const ALL: [PublicLang; 5] = [
+        PublicLang::Ui(Lang::Nl),
+        PublicLang::Ui(Lang::Fr),
+        PublicLang::Ui(Lang::En),
+        PublicLang::Tr,
+        PublicLang::Ar,
+    ];
+    /// Short code (`?lang=`).
+    pub fn code(self) -> &'static str {
+        match self {
+            PublicLang::Ui(l) => l.code(),
+            PublicLang::Tr => "tr",
+            PublicLang::Ar => "ar",
+        }
+    }
+    /// BCP 47 tag for `lang=`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            PublicLang::Ui(l) => l.tag(),
+            PublicLang::Tr => "tr",
+            PublicLang::Ar => "ar",
+        }
+    }
+    /// The language's own name.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            PublicLang::Ui(l) => l.own_name(),
+            PublicLang::Tr => "Türkçe",
+            PublicLang::Ar => "العربية",
+        }
+    }
+    /// Writing direction for `dir=`.
+    pub fn dir(self) -> &'static str {
+        if self == PublicLang::Ar { "rtl" } else { "ltr" }
+    }
+    /// Parses `nl`, `fr`, `en`, `tr` or `ar`.
+    pub fn parse(code: &str) -> Option<PublicLang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "tr" => Some(PublicLang::Tr),
+            "ar" => Some(PublicLang::Ar),
+            other => Lang::parse(other).map(PublicLang::Ui),
+        }
+    }
 }
 
 impl std::fmt::Debug for I18n {
@@ -140,7 +217,30 @@ impl I18n {
             }
             bundles.insert(lang, bundle);
         }
-        (I18n { bundles }, problems)
+        let mut public = HashMap::new();
+        for (lang, source) in PUBLIC_SOURCES {
+            let resource = match FluentResource::try_new(source.to_owned()) {
+                Ok(r) => r,
+                Err((r, errors)) => {
+                    problems.extend(errors.iter().map(|e| FtlProblem {
+                        lang: lang.code(),
+                        message: format!("{e:?}"),
+                    }));
+                    r
+                }
+            };
+            let langid = lang.tag().parse().unwrap_or_default();
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            bundle.set_use_isolating(false);
+            if let Err(errors) = bundle.add_resource(resource) {
+                problems.extend(errors.iter().map(|e| FtlProblem {
+                    lang: lang.code(),
+                    message: format!("{e:?}"),
+                }));
+            }
+            public.insert(lang, bundle);
+        }
+        (I18n { bundles, public }, problems)
     }
 
     /// The message `key` in `lang`, falling back to Dutch, then to the key.
@@ -155,6 +255,47 @@ impl I18n {
             fa.set(*k, v.clone());
         }
         self.format(lang, key, Some(&fa))
+    }
+
+    /// Translates `key` for a public form in `lang` (Turkish and Arabic from their own files,
+    /// falling back to English; the others as [`I18n::t_args`]).
+    pub fn t_public(
+        &self,
+        lang: PublicLang,
+        key: &str,
+        args: &[(&str, FluentValue<'_>)],
+    ) -> String {
+        let PublicLang::Ui(ui) = lang else {
+            if let Some(bundle) = self.public.get(&lang)
+                && let Some(pattern) = bundle.get_message(key).and_then(|m| m.value())
+            {
+                let mut fa = FluentArgs::new();
+                for (k, v) in args {
+                    fa.set(*k, v.clone());
+                }
+                let mut errors = Vec::new();
+                return bundle
+                    .format_pattern(pattern, Some(&fa), &mut errors)
+                    .into_owned();
+            }
+            return self.t_args(Lang::En, key, args);
+        };
+        self.t_args(ui, key, args)
+    }
+
+    /// Keys of a public-form language file (Turkish, Arabic).
+    pub fn public_keys(lang: PublicLang) -> Vec<String> {
+        let source = PUBLIC_SOURCES
+            .iter()
+            .find(|s| s.0 == lang)
+            .map(|s| s.1)
+            .unwrap_or("");
+        source
+            .lines()
+            .filter(|l| !l.starts_with(' ') && !l.starts_with('#') && !l.starts_with('.'))
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+            .filter(|k| !k.is_empty())
+            .collect()
     }
 
     /// Whether `key` exists in `lang`.
@@ -214,6 +355,38 @@ mod tests {
                 lang.code()
             );
         }
+    }
+
+    #[test]
+    fn turkish_and_arabic_cover_the_public_forms() {
+        let (i18n, problems) = I18n::load();
+        assert!(problems.is_empty(), "{problems:?}");
+        let nl: BTreeSet<String> = I18n::keys(Lang::Nl).into_iter().collect();
+        let needed: BTreeSet<&String> = nl
+            .iter()
+            .filter(|k| PUBLIC_PREFIXES.iter().any(|p| k.starts_with(p)))
+            .collect();
+        assert!(
+            needed.len() > 30,
+            "the public forms have their keys: {}",
+            needed.len()
+        );
+        for lang in [PublicLang::Tr, PublicLang::Ar] {
+            let have: BTreeSet<String> = I18n::public_keys(lang).into_iter().collect();
+            let missing: Vec<_> = needed.iter().filter(|k| !have.contains(**k)).collect();
+            assert!(missing.is_empty(), "{} is missing {missing:?}", lang.code());
+            let extra: Vec<_> = have.iter().filter(|k| !nl.contains(*k)).collect();
+            assert!(
+                extra.is_empty(),
+                "{} has keys Dutch lacks: {extra:?}",
+                lang.code()
+            );
+        }
+        assert_eq!(PublicLang::parse("AR").map(PublicLang::dir), Some("rtl"));
+        assert_ne!(
+            i18n.t_public(PublicLang::Tr, "solidarity-public-help-title", &[]),
+            i18n.t(Lang::Nl, "solidarity-public-help-title")
+        );
     }
 
     #[test]

@@ -252,6 +252,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
         .await?;
     }
     demo_followups(db, &worker, &client_ids, today).await?;
+    crate::solidarity::demo(db, &worker).await?;
     Ok(true)
 }
 

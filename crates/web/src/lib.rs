@@ -26,6 +26,7 @@ pub mod rights;
 pub mod screening;
 pub mod security;
 pub mod session_store;
+pub mod solidarity;
 
 use axum::Router;
 use axum::routing::get;
@@ -123,6 +124,7 @@ pub fn app(state: AppState) -> Router {
         )));
     Router::new()
         .merge(pages::routes())
+        .merge(solidarity::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))

@@ -1,0 +1,342 @@
+//! The solidarity module through the web: requests, shortlist, batch with the consent rule,
+//! acceptance and network counts, volunteers, and the public forms with their spam guard.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use common::TestApp;
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    n
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let key = format!("name=\"{name}\" value=\"");
+    let start = body.find(&key).unwrap_or_else(|| panic!("no field {name}")) + key.len();
+    body[start..start + body[start..].find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_worker_enters_requests_runs_the_batch_and_the_network_grows() {
+    let app = TestApp::start_postgres("websolidarity").await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let home = w.get("/solidarity").await;
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body.contains("Mevrouw X.") && home.body.contains("Mehmet"),
+        "requests and the public one"
+    );
+
+    // Bad input: the answers are kept, each problem is named on its field, nothing is saved.
+    let before = count(&app, "SELECT COUNT(*) FROM help_requests").await;
+    let (dirk,): (i64,) = sqlx::query_as("SELECT id FROM clients WHERE name = 'Dirk V.'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let dirk_s = dirk.to_string();
+    let bad = w
+        .post(
+            "/solidarity/requests",
+            &[
+                ("client", &dirk_s),
+                ("kind", "company"),
+                ("frequency", "regular"),
+                ("urgency", "normal"),
+                ("postcode", "12"),
+                ("needs", "Houdt van wandelen"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("Een postcode heeft vier cijfers")
+            && bad.body.contains("Houdt van wandelen")
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM help_requests").await,
+        before
+    );
+    let ok = w
+        .post(
+            "/solidarity/requests",
+            &[
+                ("client", &dirk_s),
+                ("kind", "company"),
+                ("frequency", "regular"),
+                ("urgency", "normal"),
+                ("postcode", "9000"),
+                ("languages", "nl"),
+                ("slot", "0"),
+                ("slot", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let req_page = w.get(ok.location.as_deref().unwrap()).await;
+    assert!(
+        req_page.body.contains("afstand ongeveer 1 km"),
+        "the shortlist shows its reasons"
+    );
+
+    // The batch proposal: every open request, the fewest supporters first; confirming it
+    // proposes the pairs and names the request refused for a missing consent.
+    let batch = w.get("/solidarity/batch").await;
+    assert_eq!(batch.status, 200);
+    let pairs = hidden(&batch.body, "pairs");
+    assert!(pairs.split(',').count() >= 3, "{pairs}");
+    let (net_before,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM matches x JOIN help_requests h ON h.id = x.request_id JOIN clients c ON c.id = h.client_id WHERE c.name = 'Mevrouw X.' AND x.status IN ('confirmed', 'running')",
+    )
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    let done = w.post("/solidarity/batch", &[("pairs", &pairs)]).await;
+    assert_eq!(done.status, 303);
+    let matches = w.get(done.location.as_deref().unwrap()).await;
+    assert!(
+        matches
+            .body
+            .contains("Er is geen geldige toestemming om gegevens met een vrijwilliger te delen"),
+        "the missing consent is named"
+    );
+    // The volunteer for Mevrouw X. accepts: her network count goes up.
+    let (m,): (i64,) = sqlx::query_as(
+        "SELECT x.id FROM matches x JOIN help_requests h ON h.id = x.request_id JOIN clients c ON c.id = h.client_id WHERE c.name = 'Mevrouw X.' AND x.status = 'proposed'",
+    )
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    let before_net = w.get("/solidarity/network").await;
+    assert!(before_net.body.contains("minder dan vier steunfiguren"));
+    let acc = w
+        .post(&format!("/solidarity/matches/{m}"), &[("step", "accept")])
+        .await;
+    assert_eq!(acc.status, 303);
+    let (net_after,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM matches x JOIN help_requests h ON h.id = x.request_id JOIN clients c ON c.id = h.client_id WHERE c.name = 'Mevrouw X.' AND x.status IN ('confirmed', 'running')",
+    )
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(net_after, net_before + 1);
+    // A stop needs a reason.
+    let stop = w
+        .post(&format!("/solidarity/matches/{m}"), &[("step", "stop")])
+        .await;
+    assert_eq!(stop.status, 422);
+    assert!(stop.body.contains("Kies een reden om te stoppen"));
+
+    // Proposing for the client without consent from the shortlist: refused, named.
+    let (amina_req,): (i64,) = sqlx::query_as(
+        "SELECT h.id FROM help_requests h JOIN clients c ON c.id = h.client_id WHERE c.name = 'Amina B.'",
+    )
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    let (nadia,): (i64,) = sqlx::query_as("SELECT id FROM volunteers WHERE name = 'Nadia R.'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let refused = w
+        .post(
+            &format!("/solidarity/requests/{amina_req}/propose"),
+            &[("volunteer", &nadia.to_string()), ("score", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("toestemming om gegevens met een vrijwilliger te delen")
+    );
+
+    // Other organisations and volunteers see nothing.
+    let mut other = app.login("coordinator@buurtwerk-leuven.demo").await;
+    assert_eq!(
+        other
+            .get(&format!("/solidarity/requests/{amina_req}"))
+            .await
+            .status,
+        404
+    );
+    let mut vol = app.login("vrijwilliger@buurtwerk-leuven.demo").await;
+    assert_eq!(vol.get("/solidarity").await.status, 403);
+}
+
+#[tokio::test]
+async fn volunteers_pause_and_leave_and_a_public_request_is_taken_on() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let bad = w
+        .post(
+            "/solidarity/volunteers",
+            &[
+                ("name", "Kris"),
+                ("postcode", "9000"),
+                ("radius_km", "5"),
+                ("capacity", "1"),
+                ("languages", "nl"),
+                ("skills", "groceries"),
+                ("slot", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422, "the insurance note must be read");
+    assert!(
+        bad.body
+            .contains("Lees eerst de uitleg over de verzekering")
+            && bad.body.contains("value=\"Kris\"")
+    );
+    let ok = w
+        .post(
+            "/solidarity/volunteers",
+            &[
+                ("name", "Kris"),
+                ("postcode", "9000"),
+                ("radius_km", "5"),
+                ("capacity", "1"),
+                ("languages", "nl"),
+                ("skills", "groceries"),
+                ("slot", "1"),
+                ("insurance_noted", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let (kris,): (i64,) = sqlx::query_as("SELECT id FROM volunteers WHERE name = 'Kris'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    w.post(
+        &format!("/solidarity/volunteers/{kris}/status"),
+        &[("status", "paused")],
+    )
+    .await;
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM volunteers WHERE id = {kris} AND status = 'paused'")
+        )
+        .await,
+        1
+    );
+    w.post(
+        &format!("/solidarity/volunteers/{kris}/status"),
+        &[("status", "left")],
+    )
+    .await;
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM volunteers WHERE id = {kris} AND name = '' AND status = 'left'")).await, 1);
+
+    let (public,): (i64,) =
+        sqlx::query_as("SELECT id FROM public_help_requests WHERE name = 'Mehmet'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+    let take = w
+        .post(&format!("/solidarity/public/{public}/take"), &[])
+        .await;
+    assert_eq!(take.status, 303);
+    let form = w.get(take.location.as_deref().unwrap()).await;
+    assert!(
+        form.body.contains("value=\"9000\"") && form.body.contains("Mehmet"),
+        "the form opens with the answers"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM clients WHERE name = 'Mehmet'").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn public_forms_in_five_languages_with_a_spam_guard_and_nothing_stored_when_abandoned() {
+    let app = TestApp::start().await;
+    let mut c = app.client();
+    let ar = c.get("/hulp?lang=ar").await;
+    assert_eq!(ar.status, 200);
+    assert!(
+        ar.body.contains("dir=\"rtl\"")
+            && ar.body.contains("lang=\"ar\"")
+            && ar.body.contains("طلب المساعدة")
+    );
+    let tr = c.get("/hulp/vrijwilliger?lang=tr").await;
+    assert!(tr.body.contains("Gönüllü olun") && tr.body.contains("dir=\"ltr\""));
+    assert!(!tr.body.contains("<script"), "no JavaScript needed");
+    let (org,): (i64,) = sqlx::query_as("SELECT id FROM organisations WHERE name = 'OCMW Gent'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let org = org.to_string();
+    let before = count(&app, "SELECT COUNT(*) FROM public_help_requests").await;
+    let good = |stamp: String| {
+        vec![
+            ("lang".to_owned(), "tr".to_owned()),
+            ("stamp".to_owned(), stamp),
+            ("name".to_owned(), "Zeynep".to_owned()),
+            ("phone".to_owned(), "0470 12 34 56".to_owned()),
+            ("postcode".to_owned(), "9000".to_owned()),
+            ("kind".to_owned(), "company".to_owned()),
+            ("languages".to_owned(), "tr".to_owned()),
+            ("slot".to_owned(), "3".to_owned()),
+            ("org".to_owned(), org.clone()),
+        ]
+    };
+    // Sent at once (the stamp of the page just shown): refused as too fast, answers kept.
+    let fresh = hidden(&tr.body, "stamp");
+    let fast = post(&mut c, good(fresh)).await;
+    assert_eq!(fast.status, 422);
+    assert!(fast.body.contains("Bu çok hızlı oldu") && fast.body.contains("value=\"Zeynep\""));
+    // A forged stamp is refused too.
+    let forged = post(&mut c, good("1.abc".into())).await;
+    assert_eq!(forged.status, 422);
+    // The honeypot: thanked, nothing stored.
+    let mut bot = good(sterk_web::solidarity::public::stamp_at(
+        sterk_store::now_ms() - 10_000,
+    ));
+    bot.push(("website".into(), "http://spam.example".into()));
+    let b = post(&mut c, bot).await;
+    assert_eq!(b.status, 303);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM public_help_requests").await,
+        before
+    );
+    // A bad field is named, in Turkish.
+    let mut missing = good(sterk_web::solidarity::public::stamp_at(
+        sterk_store::now_ms() - 10_000,
+    ));
+    missing.retain(|(k, _)| k != "languages");
+    let m = post(&mut c, missing).await;
+    assert_eq!(m.status, 422);
+    assert!(m.body.contains("En az bir dil seçin."));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM public_help_requests").await,
+        before
+    );
+    // A person who took their time: stored, thanked in their language.
+    let ok = post(
+        &mut c,
+        good(sterk_web::solidarity::public::stamp_at(
+            sterk_store::now_ms() - 10_000,
+        )),
+    )
+    .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(ok.location.as_deref(), Some("/hulp/bedankt?lang=tr"));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM public_help_requests").await,
+        before + 1
+    );
+    let thanks = c.get("/hulp/bedankt?lang=tr").await;
+    assert!(thanks.body.contains("Teşekkürler"));
+}
+
+async fn post(c: &mut common::Client, fields: Vec<(String, String)>) -> common::Page {
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    c.post("/hulp", &refs).await
+}
