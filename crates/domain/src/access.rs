@@ -124,11 +124,15 @@ pub enum Action {
     ManagePlatform,
     /// Use the API with one's own tokens.
     ManageOwnTokens,
+    /// Submit and change the good practices of an organisation.
+    SubmitPractice,
+    /// Review (publish or send back) the practices submitted in a regional platform.
+    ReviewPractice,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 17] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
@@ -144,6 +148,8 @@ impl Action {
         Action::ViewPlatform,
         Action::ManagePlatform,
         Action::ManageOwnTokens,
+        Action::SubmitPractice,
+        Action::ReviewPractice,
     ];
 }
 
@@ -201,6 +207,12 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         (PlatformCoordinator, A::ViewPlatform | A::ManagePlatform) => {
             matches!(resource, R::Platform(_))
         }
+
+        // Good practices: members who do the work submit them for their organisation; the
+        // chair of the practice's regional platform (or the platform coordinator) reviews.
+        (SocialWorker | OrgAdmin | VolunteerCoordinator, A::SubmitPractice) => own_org(resource),
+        (RegionalChair, A::ReviewPractice) => own_platform(resource),
+        (PlatformCoordinator, A::ReviewPractice) => matches!(resource, R::Platform(_)),
 
         _ => false,
     };
@@ -291,6 +303,41 @@ mod tests {
                 assert_eq!(ok, expected, "{action:?} {resource:?}");
             }
         }
+    }
+
+    #[test]
+    fn practices_are_submitted_by_members_and_reviewed_by_the_regions_chair() {
+        for role in [
+            Role::SocialWorker,
+            Role::OrgAdmin,
+            Role::VolunteerCoordinator,
+        ] {
+            assert!(authorize(&actor(role), Action::SubmitPractice, Resource::Org(10)).is_ok());
+            assert!(authorize(&actor(role), Action::SubmitPractice, Resource::Org(11)).is_err());
+            assert!(
+                authorize(&actor(role), Action::ReviewPractice, Resource::Platform(3)).is_err()
+            );
+        }
+        let chair = actor(Role::RegionalChair);
+        assert!(authorize(&chair, Action::ReviewPractice, Resource::Platform(3)).is_ok());
+        assert!(authorize(&chair, Action::ReviewPractice, Resource::Platform(4)).is_err());
+        assert!(authorize(&chair, Action::SubmitPractice, Resource::Org(10)).is_err());
+        assert!(
+            authorize(
+                &actor(Role::PlatformCoordinator),
+                Action::ReviewPractice,
+                Resource::Platform(4)
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &actor(Role::Admin),
+                Action::ReviewPractice,
+                Resource::Platform(4)
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //!   consent ledger's rules ([`client::Consent::is_active`]).
 //! - [`org`]: organisation kinds.
 //! - [`followup`]: the lifecycle of the follow-up of one right for one person.
+//! - [`practice`]: the good-practice database's form and review.
 //! - [`reference`]: the five krachtlijnen and the themes of the action plan.
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod client;
 pub mod error;
 pub mod followup;
 pub mod org;
+pub mod practice;
 pub mod reference;
 pub mod values;
 

@@ -645,3 +645,96 @@ callround-script-vlaamse_huursubsidie = Si vous déménagez vers un logement mei
 
 # e2e additions
 form-required = (obligatoire)
+
+## practices (base de pratiques, krachtlijnen, événements, diversité — issue 7 points 5, 6, 8, 9)
+nav-practices = Pratiques
+error-choose-at-least-one = Choisissez-en au moins un.
+practices-title = Base de pratiques
+practices-intro = Des bonnes pratiques de travail social en Flandre et à Bruxelles, proposées par des organisations et relues par la plateforme régionale. Cherchez par mots en néerlandais ou en français, et affinez par krachtlijn, défi, région ou public.
+practices-about-krachtlijnen = Que sont les cinq krachtlijnen ?
+practices-search-label = Chercher dans les pratiques
+practices-search-button = Chercher
+practices-results = { $count ->
+    [0] Aucune pratique trouvée
+    [one] { $count } pratique
+   *[other] { $count } pratiques
+}
+practices-none-found = Essayez d’autres mots ou retirez un filtre.
+practices-refine = Affiner
+practices-facet-krachtlijn = Krachtlijn
+practices-facet-challenge = Défi
+practices-facet-region = Région
+practices-facet-target = Public
+practices-facet-empty = Aucun.
+practices-filters-chosen = Filtres choisis :
+practices-filter-remove = retirer le filtre
+practices-previous = Précédent
+practices-next = Suivant
+practices-similar = Pratiques similaires
+practices-back-to-search = Retour à la base de pratiques
+practices-new-title = Proposer une pratique
+practices-edit-title = Modifier la pratique
+practices-mine-title = Pratiques de mon organisation
+practices-mine-intro = Les pratiques proposées par votre organisation, et où elles en sont. Une pratique renvoyée peut être modifiée et proposée à nouveau.
+practices-review-title = Pratiques à relire
+practices-review-intro = Pratiques proposées par des organisations de votre région. Ouvrez une pratique pour la publier ou la renvoyer avec une remarque.
+practices-list-empty = Il n’y a pas de pratiques ici.
+practices-form-intro = Décrivez votre pratique de sorte qu’un collègue d’une autre région puisse s’en inspirer. Le président de votre plateforme régionale la relit avant qu’elle ne soit publique.
+practices-form-missing = Tout n’est pas encore rempli. Ce que vous avez tapé est conservé. Ceci manque ou n’est pas correct :
+practices-field-title = Titre
+practices-field-language = Langue de la description
+practices-field-summary = Résumé
+practices-field-summary-hint = Un paragraphe : que faites-vous, avec qui, et pourquoi cela fonctionne-t-il ?
+practices-field-description = Description
+practices-field-ingredients = Facteurs de réussite
+practices-field-ingredients-hint = Qu’est-ce qui fait que cette pratique fonctionne ? Par exemple : des visages connus, un travail proactif, décider avec les habitants.
+practices-field-conditions = Conditions
+practices-field-conditions-hint = Ce qu’il faut pour le faire ailleurs : temps, moyens, partenaires, espace.
+practices-field-contact = Contact
+practices-field-contact-name = Personne de contact
+practices-field-contact-email = Adresse e-mail de la personne de contact
+practices-field-organisation = Organisation
+practices-at-least-one = (au moins un)
+practices-submit = Proposer pour relecture
+practices-submitted = Votre pratique a été proposée. Le président de votre plateforme régionale va la relire.
+practices-resubmitted = Vos modifications sont enregistrées et la pratique est à nouveau proposée pour relecture.
+practices-published = La pratique est publiée et figure maintenant dans la base de pratiques.
+practices-sent-back = La pratique a été renvoyée à l’organisation avec votre remarque.
+practices-already-reviewed = Une décision a déjà été prise entre-temps pour cette pratique.
+practices-status-label = État
+practices-status-submitted = Proposée, en attente de relecture
+practices-status-published = Publiée
+practices-status-sent-back = Renvoyée
+practices-changed = Dernière modification
+practices-history = Historique
+practices-review-heading = Relecture
+practices-review-decision = Décision
+practices-review-publish = Publier
+practices-review-send-back = Renvoyer avec une remarque
+practices-review-comment = Remarque
+practices-review-comment-hint = Obligatoire si vous renvoyez la pratique : dites ce que l’organisation doit encore compléter.
+practices-review-save = Enregistrer la décision
+practices-target-kinderen-jongeren = Enfants et jeunes
+practices-target-gezinnen = Familles
+practices-target-ouderen = Personnes âgées
+practices-target-mensen-in-armoede = Personnes en situation de pauvreté
+practices-target-nieuwkomers = Primo-arrivants
+practices-target-dak-en-thuislozen = Personnes sans abri et sans domicile
+practices-target-psychisch-kwetsbaren = Personnes en situation de vulnérabilité psychique
+practices-target-mensen-met-beperking = Personnes en situation de handicap
+practices-target-buurtbewoners = Habitants du quartier
+practices-target-sociaal-werkers = Travailleurs sociaux et organisations
+krachtlijnen-title = Les cinq krachtlijnen (lignes de force) d’un travail social fort
+krachtlijnen-intro = Sur le chemin de la Sociaalwerkconferentie de 2018, cinq lignes de force (krachtlijnen) d’un travail social fort ont été identifiées. Elles offrent des points d’appui concrets pour réaliser les droits humains dans les pratiques de travail social : l’« ADN d’un travail social fort ».
+krachtlijnen-nabijheid-text = Les travailleurs sociaux sont présents dans le milieu de vie des personnes en situation de vulnérabilité : physiquement (à domicile, dans le quartier, à l’école, là où les gens se rencontrent) et dans la relation, car l’agenda est toujours fixé avec les personnes concernées. Réaliser les droits fondamentaux demande un travail de base et du temps pour construire des relations, de la manière la plus accessible et inconditionnelle possible.
+krachtlijnen-politiserend-text = Les travailleurs sociaux veillent à ce que les gens puissent réellement exercer leurs droits sociaux, et mettent en même temps en lumière les mécanismes structurels qui mènent à l’injustice sociale. Ils cherchent des solutions collectives et, en professionnels publics et démocratiques, font entendre leur voix.
+krachtlijnen-procesmatig-text = Les travailleurs sociaux ajustent sans cesse leur action à ce qui se passe dans un processus de changement, prévu ou imprévu. Le savoir d’expérience des personnes concernées est mis à profit ; la participation est centrale. Le résultat n’est pas fixé d’avance.
+krachtlijnen-generalistisch-text = Les travailleurs sociaux ont un regard intégral : ils replacent la personne dans son contexte plus large et prêtent attention à tous les domaines de la vie. Ils peuvent ainsi jouer le rôle de passeur ou de travailleur-carrefour, avec une bonne connaissance de la carte sociale et un large réseau.
+krachtlijnen-verbindend-text = Le travail de liaison a trois volets : renforcer les individus et les groupes pour qu’ils reprennent prise sur leur vie (empowerment), créer du lien dans les quartiers pour renforcer le vivre-ensemble, et relier les personnes aux institutions de base comme l’enseignement, les soins de santé et le marché du travail, pour que les groupes en situation de vulnérabilité y aient aussi accès.
+krachtlijnen-practices = { $count ->
+    [0] Pas encore de pratiques avec cette ligne de force
+    [one] { $count } pratique avec cette ligne de force
+   *[other] { $count } pratiques avec cette ligne de force
+}
+krachtlijnen-together = Les lignes de force ne vont pas l’une sans l’autre : un travail social fort en est toujours une combinaison. Selon le contexte, l’une s’impose plus que l’autre, mais un travail social fort fait chaque fois de la place pour une pratique où les cinq se rejoignent.
+krachtlijnen-source = Source : Plan d’action Sterk Sociaal Werk 2020–2024, Plateforme flamande Sterk Sociaal Werk (texte original en néerlandais).

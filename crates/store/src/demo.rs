@@ -249,6 +249,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
         )
         .await?;
     }
+    crate::practices::demo(db).await?;
     Ok(true)
 }
 

@@ -21,6 +21,7 @@ pub mod ctx;
 pub mod error;
 pub mod forms;
 pub mod pages;
+pub mod practices;
 pub mod rights;
 pub mod screening;
 pub mod security;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub rights: Arc<rights::RightsEngine>,
     /// Screening jobs and their data folder (`STERK_DATA_DIR`, default `./data`).
     pub screening: Arc<screening::Jobs>,
+    /// The search index of the good-practice database (in memory, filled from the database).
+    pub practices: Arc<practices::Search>,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             metrics,
             rights: Arc::new(engine),
             screening: Arc::new(screening::Jobs::from_env()),
+            practices: Arc::new(practices::Search::new()?),
         })
     }
 }
@@ -112,6 +116,7 @@ pub fn install_metrics() -> Option<PrometheusHandle> {
 /// ([`screening::start_background`]).
 pub fn app(state: AppState) -> Router {
     screening::start_background(&state);
+    practices::start_background(&state);
     let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(state.db.clone()))
         .with_name("sterk_session")
         .with_secure(state.config.secure_cookies)
@@ -122,6 +127,7 @@ pub fn app(state: AppState) -> Router {
         )));
     Router::new()
         .merge(pages::routes())
+        .merge(practices::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))
