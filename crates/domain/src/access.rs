@@ -128,11 +128,13 @@ pub enum Action {
     SubmitPractice,
     /// Review (publish or send back) the practices submitted in a regional platform.
     ReviewPractice,
+    /// Create events of a platform, build their programme and see their registrations.
+    ManageEvents,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
@@ -150,6 +152,7 @@ impl Action {
         Action::ManageOwnTokens,
         Action::SubmitPractice,
         Action::ReviewPractice,
+        Action::ManageEvents,
     ];
 }
 
@@ -213,6 +216,10 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         (SocialWorker | OrgAdmin | VolunteerCoordinator, A::SubmitPractice) => own_org(resource),
         (RegionalChair, A::ReviewPractice) => own_platform(resource),
         (PlatformCoordinator, A::ReviewPractice) => matches!(resource, R::Platform(_)),
+        // Events: the chair for the regional platform's events (World Social Work Day), the
+        // coordinator for every platform's (the Sociaalwerkconferentie is the Flemish one's).
+        (RegionalChair, A::ManageEvents) => own_platform(resource),
+        (PlatformCoordinator, A::ManageEvents) => matches!(resource, R::Platform(_)),
 
         _ => false,
     };
@@ -338,6 +345,12 @@ mod tests {
             )
             .is_err()
         );
+        assert!(authorize(&chair, Action::ManageEvents, Resource::Platform(3)).is_ok());
+        assert!(authorize(&chair, Action::ManageEvents, Resource::Platform(1)).is_err());
+        let worker = actor(Role::SocialWorker);
+        assert!(authorize(&worker, Action::ManageEvents, Resource::Platform(3)).is_err());
+        let coordinator = actor(Role::PlatformCoordinator);
+        assert!(authorize(&coordinator, Action::ManageEvents, Resource::Platform(1)).is_ok());
     }
 
     #[test]

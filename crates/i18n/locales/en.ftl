@@ -738,3 +738,82 @@ krachtlijnen-practices = { $count ->
 }
 krachtlijnen-together = The krachtlijnen do not stand apart: strong social work is always a combination of them. In one context one krachtlijn is more obvious than another, but strong social work makes room, again and again, for a practice where all five come together.
 krachtlijnen-source = Source: Action Plan Sterk Sociaal Werk 2020–2024, Flemish Platform Sterk Sociaal Werk (original text in Dutch).
+nav-events = Events
+error-count-too-large = This number is too large (at most 100,000).
+error-time-invalid = Enter a time, for example 09:30.
+events-title = Events
+events-intro = World Social Work Day in the regions and the Social Work Conference: the programme, the speakers and the practices showcased. Anyone can register.
+events-conference = Social Work Conference
+events-regional = In the regions
+events-none = No events are planned yet.
+events-all = All events
+events-new-title = Add an event
+events-create = Save the event
+events-created = The event was saved.
+events-kind = Kind
+events-kind-wswd = World Social Work Day
+events-kind-conference = Social Work Conference
+events-kind-other = Other event
+events-when = Date
+events-where = Place
+events-field-title = Title
+events-field-starts = Start time
+events-field-capacity = Number of places
+events-field-capacity-hint = Leave empty for unlimited.
+events-field-waitlist = Places on the waiting list
+events-places = Places
+events-places-left = { $count ->
+    [0] Full
+    [one] { $count } place left
+   *[other] { $count } places left
+}
+events-places-unlimited = Unlimited
+events-waiting-count = { $count ->
+    [0] nobody on the waiting list
+    [one] { $count } person on the waiting list
+   *[other] { $count } people on the waiting list
+}
+events-registered-count = { $count ->
+    [one] { $count } registration
+   *[other] { $count } registrations
+}
+events-programme = Programme
+events-programme-empty = The programme will follow.
+events-room = Room
+events-speakers = Speakers
+events-speakers-hint = One speaker per line: name, organisation.
+events-showcased = Practices showcased
+events-showcased-empty = No practices chosen yet.
+events-register = Register
+events-register-intro = Register with your name and e-mail address. You get a personal link to see or cancel your registration.
+events-register-waiting-intro = All places are taken. Join the waiting list: when someone cancels, you get the place, in order of registration.
+events-register-button = Register
+events-field-name = Name
+events-field-email = E-mail address
+events-field-organisation = Organisation
+events-full = This event is full, waiting list included.
+events-already-registered = Someone is already registered for this event with this e-mail address.
+events-your-registration = Your registration
+events-status-registered = You are registered. You have a place.
+events-status-waiting = You are on the waiting list, in position { $position }. When someone cancels, you move up.
+events-status-cancelled = This registration was cancelled.
+events-keep-link = Keep the link of this page: with it you can see or cancel your registration later.
+events-cancel = Cancel the registration
+events-cancelled = Your registration was cancelled.
+events-registrations-title = Registrations
+events-no-registrations = No registrations yet.
+events-reg-registered = Place
+events-reg-waiting = Waiting list
+events-reg-cancelled = Cancelled
+events-promoted = from the waiting list
+events-add-session = Add a session
+events-session-added = The session is in the programme.
+events-session-title = Session title
+events-session-starts = From (time)
+events-session-ends = To (time)
+events-session-description = Description
+events-showcase-practice = Showcase a practice
+events-showcase-saved = The practice is showcased.
+events-practice = Practice
+events-in-session = In the session
+events-no-session = No particular session

@@ -738,3 +738,82 @@ krachtlijnen-practices = { $count ->
 }
 krachtlijnen-together = Les lignes de force ne vont pas l’une sans l’autre : un travail social fort en est toujours une combinaison. Selon le contexte, l’une s’impose plus que l’autre, mais un travail social fort fait chaque fois de la place pour une pratique où les cinq se rejoignent.
 krachtlijnen-source = Source : Plan d’action Sterk Sociaal Werk 2020–2024, Plateforme flamande Sterk Sociaal Werk (texte original en néerlandais).
+nav-events = Événements
+error-count-too-large = Ce nombre est trop grand (100 000 au maximum).
+error-time-invalid = Indiquez une heure, par exemple 09:30.
+events-title = Événements
+events-intro = La Journée mondiale du travail social dans les régions et la Sociaalwerkconferentie : le programme, les orateurs et les pratiques mises en avant. Tout le monde peut s’inscrire.
+events-conference = Sociaalwerkconferentie
+events-regional = Dans les régions
+events-none = Aucun événement n’est encore prévu.
+events-all = Tous les événements
+events-new-title = Ajouter un événement
+events-create = Enregistrer l’événement
+events-created = L’événement est enregistré.
+events-kind = Type
+events-kind-wswd = Journée mondiale du travail social
+events-kind-conference = Sociaalwerkconferentie
+events-kind-other = Autre événement
+events-when = Date
+events-where = Lieu
+events-field-title = Titre
+events-field-starts = Heure de début
+events-field-capacity = Nombre de places
+events-field-capacity-hint = Laisser vide pour illimité.
+events-field-waitlist = Places sur la liste d’attente
+events-places = Places
+events-places-left = { $count ->
+    [0] Complet
+    [one] Encore { $count } place libre
+   *[other] Encore { $count } places libres
+}
+events-places-unlimited = Illimité
+events-waiting-count = { $count ->
+    [0] personne sur la liste d’attente
+    [one] { $count } personne sur la liste d’attente
+   *[other] { $count } personnes sur la liste d’attente
+}
+events-registered-count = { $count ->
+    [one] { $count } inscription
+   *[other] { $count } inscriptions
+}
+events-programme = Programme
+events-programme-empty = Le programme suivra.
+events-room = Salle
+events-speakers = Orateurs
+events-speakers-hint = Un orateur par ligne : nom, organisation.
+events-showcased = Pratiques mises en avant
+events-showcased-empty = Aucune pratique choisie pour l’instant.
+events-register = S’inscrire
+events-register-intro = Inscrivez-vous avec votre nom et votre adresse e-mail. Vous recevez un lien personnel pour consulter ou annuler votre inscription.
+events-register-waiting-intro = Toutes les places sont prises. Inscrivez-vous sur la liste d’attente : si quelqu’un annule, vous recevez la place, dans l’ordre d’inscription.
+events-register-button = S’inscrire
+events-field-name = Nom
+events-field-email = Adresse e-mail
+events-field-organisation = Organisation
+events-full = Cet événement est complet, liste d’attente comprise.
+events-already-registered = Quelqu’un est déjà inscrit à cet événement avec cette adresse e-mail.
+events-your-registration = Votre inscription
+events-status-registered = Vous êtes inscrit. Vous avez une place.
+events-status-waiting = Vous êtes sur la liste d’attente, en position { $position }. Si quelqu’un annule, vous avancez.
+events-status-cancelled = Cette inscription est annulée.
+events-keep-link = Gardez le lien de cette page : il vous permet de consulter ou d’annuler votre inscription plus tard.
+events-cancel = Annuler l’inscription
+events-cancelled = Votre inscription est annulée.
+events-registrations-title = Inscriptions
+events-no-registrations = Pas encore d’inscriptions.
+events-reg-registered = Place
+events-reg-waiting = Liste d’attente
+events-reg-cancelled = Annulée
+events-promoted = depuis la liste d’attente
+events-add-session = Ajouter une session
+events-session-added = La session figure au programme.
+events-session-title = Titre de la session
+events-session-starts = De (heure)
+events-session-ends = À (heure)
+events-session-description = Description
+events-showcase-practice = Mettre une pratique en avant
+events-showcase-saved = La pratique est mise en avant.
+events-practice = Pratique
+events-in-session = Dans la session
+events-no-session = Pas de session particulière

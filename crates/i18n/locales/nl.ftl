@@ -738,3 +738,82 @@ krachtlijnen-practices = { $count ->
 }
 krachtlijnen-together = De krachtlijnen staan niet los van elkaar: sterk sociaal werk is altijd een combinatie ervan. In de ene context ligt de ene krachtlijn meer voor de hand dan de andere, maar sterk sociaal werk maakt telkens opnieuw ruimte voor een praktijk waarin de vijf samenkomen.
 krachtlijnen-source = Bron: Actieplan Sterk Sociaal Werk 2020–2024, Vlaams Platform Sterk Sociaal Werk.
+nav-events = Evenementen
+error-count-too-large = Dit aantal is te groot (hoogstens 100.000).
+error-time-invalid = Vul een uur in, bijvoorbeeld 09:30.
+events-title = Evenementen
+events-intro = World Social Work Day in de regio's en de Sociaalwerkconferentie: het programma, de sprekers en de praktijken die er in de kijker staan. Iedereen kan zich inschrijven.
+events-conference = Sociaalwerkconferentie
+events-regional = In de regio's
+events-none = Er zijn nog geen evenementen gepland.
+events-all = Alle evenementen
+events-new-title = Een evenement toevoegen
+events-create = Evenement bewaren
+events-created = Het evenement is bewaard.
+events-kind = Soort
+events-kind-wswd = World Social Work Day
+events-kind-conference = Sociaalwerkconferentie
+events-kind-other = Ander evenement
+events-when = Datum
+events-where = Plaats
+events-field-title = Titel
+events-field-starts = Beginuur
+events-field-capacity = Aantal plaatsen
+events-field-capacity-hint = Leeg laten voor onbeperkt.
+events-field-waitlist = Plaatsen op de wachtlijst
+events-places = Plaatsen
+events-places-left = { $count ->
+    [0] Volzet
+    [one] Nog { $count } plaats vrij
+   *[other] Nog { $count } plaatsen vrij
+}
+events-places-unlimited = Onbeperkt
+events-waiting-count = { $count ->
+    [0] niemand op de wachtlijst
+    [one] { $count } persoon op de wachtlijst
+   *[other] { $count } personen op de wachtlijst
+}
+events-registered-count = { $count ->
+    [one] { $count } inschrijving
+   *[other] { $count } inschrijvingen
+}
+events-programme = Programma
+events-programme-empty = Het programma volgt nog.
+events-room = Zaal
+events-speakers = Sprekers
+events-speakers-hint = Eén spreker per regel: naam, organisatie.
+events-showcased = Praktijken in de kijker
+events-showcased-empty = Nog geen praktijken gekozen.
+events-register = Inschrijven
+events-register-intro = Schrijf je in met je naam en e-mailadres. Je krijgt een persoonlijke link waarmee je je inschrijving kan bekijken of annuleren.
+events-register-waiting-intro = Alle plaatsen zijn ingenomen. Schrijf je in voor de wachtlijst: annuleert iemand, dan krijg jij de plaats, in de volgorde van inschrijving.
+events-register-button = Inschrijven
+events-field-name = Naam
+events-field-email = E-mailadres
+events-field-organisation = Organisatie
+events-full = Dit evenement is volzet, ook de wachtlijst.
+events-already-registered = Met dit e-mailadres is al iemand ingeschreven voor dit evenement.
+events-your-registration = Je inschrijving
+events-status-registered = Je bent ingeschreven. Je hebt een plaats.
+events-status-waiting = Je staat op de wachtlijst, op plaats { $position }. Annuleert iemand, dan schuif je op.
+events-status-cancelled = Deze inschrijving is geannuleerd.
+events-keep-link = Bewaar de link van deze pagina: daarmee kan je je inschrijving later bekijken of annuleren.
+events-cancel = Inschrijving annuleren
+events-cancelled = Je inschrijving is geannuleerd.
+events-registrations-title = Inschrijvingen
+events-no-registrations = Nog geen inschrijvingen.
+events-reg-registered = Plaats
+events-reg-waiting = Wachtlijst
+events-reg-cancelled = Geannuleerd
+events-promoted = van de wachtlijst
+events-add-session = Sessie toevoegen
+events-session-added = De sessie staat in het programma.
+events-session-title = Titel van de sessie
+events-session-starts = Van (uur)
+events-session-ends = Tot (uur)
+events-session-description = Beschrijving
+events-showcase-practice = Praktijk in de kijker zetten
+events-showcase-saved = De praktijk staat in de kijker.
+events-practice = Praktijk
+events-in-session = In de sessie
+events-no-session = Geen bepaalde sessie

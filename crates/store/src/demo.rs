@@ -250,6 +250,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
         .await?;
     }
     crate::practices::demo(db).await?;
+    crate::events::demo(db).await?;
     Ok(true)
 }
 

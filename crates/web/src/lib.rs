@@ -19,6 +19,7 @@ pub mod api;
 pub mod csrf;
 pub mod ctx;
 pub mod error;
+pub mod events;
 pub mod forms;
 pub mod pages;
 pub mod practices;
@@ -128,6 +129,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(practices::routes())
+        .merge(events::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))
