@@ -129,11 +129,17 @@ pub enum Action {
     ViewFigures,
     /// Solidarity: help requests, volunteers, matching, network strength, the fund.
     ManageSolidarity,
+    /// Submit and change the good practices of an organisation.
+    SubmitPractice,
+    /// Review (publish or send back) the practices submitted in a regional platform.
+    ReviewPractice,
+    /// Create events of a platform, build their programme and see their registrations.
+    ManageEvents,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 20] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
@@ -144,6 +150,9 @@ impl Action {
         Action::ViewAudit,
         Action::ManageAccounts,
         Action::ViewOrganisation,
+        Action::SubmitPractice,
+        Action::ReviewPractice,
+        Action::ManageEvents,
         Action::CreateOrganisation,
         Action::UpdateOrganisation,
         Action::ManageSolidarity,
@@ -219,6 +228,16 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         (PlatformCoordinator, A::ViewPlatform | A::ManagePlatform) => {
             matches!(resource, R::Platform(_))
         }
+
+        // Good practices: members who do the work submit them for their organisation; the
+        // chair of the practice's regional platform (or the platform coordinator) reviews.
+        (SocialWorker | OrgAdmin | VolunteerCoordinator, A::SubmitPractice) => own_org(resource),
+        (RegionalChair, A::ReviewPractice) => own_platform(resource),
+        (PlatformCoordinator, A::ReviewPractice) => matches!(resource, R::Platform(_)),
+        // Events: the chair for the regional platform's events (World Social Work Day), the
+        // coordinator for every platform's (the Sociaalwerkconferentie is the Flemish one's).
+        (RegionalChair, A::ManageEvents) => own_platform(resource),
+        (PlatformCoordinator, A::ManageEvents) => matches!(resource, R::Platform(_)),
 
         _ => false,
     };
@@ -348,6 +367,47 @@ mod tests {
                 "{role:?}"
             );
         }
+    }
+
+    #[test]
+    fn practices_are_submitted_by_members_and_reviewed_by_the_regions_chair() {
+        for role in [
+            Role::SocialWorker,
+            Role::OrgAdmin,
+            Role::VolunteerCoordinator,
+        ] {
+            assert!(authorize(&actor(role), Action::SubmitPractice, Resource::Org(10)).is_ok());
+            assert!(authorize(&actor(role), Action::SubmitPractice, Resource::Org(11)).is_err());
+            assert!(
+                authorize(&actor(role), Action::ReviewPractice, Resource::Platform(3)).is_err()
+            );
+        }
+        let chair = actor(Role::RegionalChair);
+        assert!(authorize(&chair, Action::ReviewPractice, Resource::Platform(3)).is_ok());
+        assert!(authorize(&chair, Action::ReviewPractice, Resource::Platform(4)).is_err());
+        assert!(authorize(&chair, Action::SubmitPractice, Resource::Org(10)).is_err());
+        assert!(
+            authorize(
+                &actor(Role::PlatformCoordinator),
+                Action::ReviewPractice,
+                Resource::Platform(4)
+            )
+            .is_ok()
+        );
+        assert!(
+            authorize(
+                &actor(Role::Admin),
+                Action::ReviewPractice,
+                Resource::Platform(4)
+            )
+            .is_err()
+        );
+        assert!(authorize(&chair, Action::ManageEvents, Resource::Platform(3)).is_ok());
+        assert!(authorize(&chair, Action::ManageEvents, Resource::Platform(1)).is_err());
+        let worker = actor(Role::SocialWorker);
+        assert!(authorize(&worker, Action::ManageEvents, Resource::Platform(3)).is_err());
+        let coordinator = actor(Role::PlatformCoordinator);
+        assert!(authorize(&coordinator, Action::ManageEvents, Resource::Platform(1)).is_ok());
     }
 
     #[test]

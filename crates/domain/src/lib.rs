@@ -13,6 +13,8 @@
 //!   consent ledger's rules ([`client::Consent::is_active`]).
 //! - [`org`]: organisation kinds.
 //! - [`followup`]: the lifecycle of the follow-up of one right for one person.
+//! - [`event`]: events, the conference and the rule of registration with a waiting list.
+//! - [`practice`]: the good-practice database's form and review.
 //! - [`reference`]: the five krachtlijnen and the themes of the action plan.
 //! - [`figures`]: small-cell suppression for figures shown outside an organisation.
 #![warn(missing_docs)]
@@ -21,8 +23,10 @@ pub mod access;
 pub mod client;
 pub mod error;
 pub mod figures;
+pub mod event;
 pub mod followup;
 pub mod org;
+pub mod practice;
 pub mod reference;
 pub mod values;
 

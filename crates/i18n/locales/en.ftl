@@ -918,3 +918,174 @@ solidarity-public-error-capacity = Choose a number from 1 to 5.
 solidarity-public-error-insurance-noted = Tick that you have read the note on insurance.
 solidarity-public-error-needs = That is too long (at most 2000 characters).
 solidarity-public-error-form = Something went wrong. Please try again.
+## practices (good-practice database, krachtlijnen, events, diversity — issue 7 points 5, 6, 8, 9)
+nav-practices = Practices
+error-choose-at-least-one = Choose at least one.
+practices-title = Good-practice database
+practices-intro = Good practices of social work in Flanders and Brussels, submitted by organisations and reviewed by the regional platform. Search with words in Dutch or French, and refine by krachtlijn, challenge, region or target group.
+practices-about-krachtlijnen = What are the five krachtlijnen?
+practices-search-label = Search the practices
+practices-search-button = Search
+practices-results = { $count ->
+    [0] No practices found
+    [one] { $count } practice
+   *[other] { $count } practices
+}
+practices-none-found = Try other words or remove a filter.
+practices-refine = Refine
+practices-facet-krachtlijn = Krachtlijn
+practices-facet-challenge = Challenge
+practices-facet-region = Region
+practices-facet-target = Target group
+practices-facet-empty = None.
+practices-filters-chosen = Chosen filters:
+practices-filter-remove = remove filter
+practices-previous = Previous
+practices-next = Next
+practices-similar = Similar practices
+practices-back-to-search = Back to the good-practice database
+practices-new-title = Submit a practice
+practices-edit-title = Change the practice
+practices-mine-title = My organisation's practices
+practices-mine-intro = The practices your organisation submitted, and where they stand. A practice that was sent back can be changed and submitted again.
+practices-review-title = Practices to review
+practices-review-intro = Practices submitted by organisations in your region. Open one to publish it or send it back with a comment.
+practices-list-empty = There are no practices here.
+practices-form-intro = Describe your practice so that a colleague in another region can work with it. The chair of your regional platform reviews it before it becomes public.
+practices-form-missing = Not everything is filled in yet. What you typed is kept. This is missing or not right:
+practices-field-title = Title
+practices-field-language = Language of the description
+practices-field-summary = Short summary
+practices-field-summary-hint = One paragraph: what do you do, with whom, and why does it work?
+practices-field-description = Description
+practices-field-ingredients = Working ingredients
+practices-field-ingredients-hint = What makes this practice work? For example: familiar faces, outreach, deciding together with residents.
+practices-field-conditions = Conditions
+practices-field-conditions-hint = What is needed to do this elsewhere: time, means, partners, space.
+practices-field-contact = Contact
+practices-field-contact-name = Contact person
+practices-field-contact-email = Contact person's e-mail address
+practices-field-organisation = Organisation
+practices-at-least-one = (at least one)
+practices-submit = Submit for review
+practices-submitted = Your practice was submitted. The chair of your regional platform will review it.
+practices-resubmitted = Your changes were saved and the practice was submitted for review again.
+practices-published = The practice is published and is now in the good-practice database.
+practices-sent-back = The practice was sent back to the organisation with your comment.
+practices-already-reviewed = Someone already decided on this practice in the meantime.
+practices-status-label = Status
+practices-status-submitted = Submitted, waiting for review
+practices-status-published = Published
+practices-status-sent-back = Sent back
+practices-changed = Last changed
+practices-history = History
+practices-review-heading = Review
+practices-review-decision = Decision
+practices-review-publish = Publish
+practices-review-send-back = Send back with a comment
+practices-review-comment = Comment
+practices-review-comment-hint = Required when you send the practice back: say what the organisation still has to add.
+practices-review-save = Save the decision
+practices-target-kinderen-jongeren = Children and young people
+practices-target-gezinnen = Families
+practices-target-ouderen = Older people
+practices-target-mensen-in-armoede = People in poverty
+practices-target-nieuwkomers = Newcomers
+practices-target-dak-en-thuislozen = Homeless people
+practices-target-psychisch-kwetsbaren = People with mental health vulnerabilities
+practices-target-mensen-met-beperking = People with a disability
+practices-target-buurtbewoners = Neighbourhood residents
+practices-target-sociaal-werkers = Social workers and organisations
+krachtlijnen-title = The five krachtlijnen of strong social work
+krachtlijnen-intro = On the way to the Social Work Conference of 2018, five krachtlijnen (lines of strength) of strong social work were named. They give concrete handles to realise human rights in social work practice: the ‘DNA of strong social work’.
+krachtlijnen-nabijheid-text = Social workers are present in the lives of people in vulnerable situations: physically (at home, in the neighbourhood, at school, where people meet) and in the relationship, because the agenda is always set together with the people concerned. Realising fundamental rights takes groundwork and time to build relationships, as accessible and unconditional as possible.
+krachtlijnen-politiserend-text = Social workers make sure people can really use their social rights, and at the same time point to the structural mechanisms that lead to social injustice. They look for collective solutions and, as public and democratic professionals, make their voices heard.
+krachtlijnen-procesmatig-text = Social workers keep attuning what they do to what happens in a process of change, expected or not. The experiential knowledge of the people concerned is used; participation is central. The outcome is not fixed in advance.
+krachtlijnen-generalistisch-text = Social workers take an integral view: they see the person in their wider context and pay attention to every area of life. So they can act as a bridge or crossroads worker, with a good view of the social map and a wide network.
+krachtlijnen-verbindend-text = Connecting work has three sides: strengthening individuals and groups to regain a grip on their lives (empowerment), building connections in neighbourhoods to strengthen living together, and connecting people with the basic institutions such as education, health care and the labour market, so that groups in vulnerable situations get access to them too.
+krachtlijnen-practices = { $count ->
+    [0] No practices with this krachtlijn yet
+    [one] { $count } practice with this krachtlijn
+   *[other] { $count } practices with this krachtlijn
+}
+krachtlijnen-together = The krachtlijnen do not stand apart: strong social work is always a combination of them. In one context one krachtlijn is more obvious than another, but strong social work makes room, again and again, for a practice where all five come together.
+krachtlijnen-source = Source: Action Plan Sterk Sociaal Werk 2020–2024, Flemish Platform Sterk Sociaal Werk (original text in Dutch).
+nav-events = Events
+error-count-too-large = This number is too large (at most 100,000).
+error-time-invalid = Enter a time, for example 09:30.
+events-title = Events
+events-intro = World Social Work Day in the regions and the Social Work Conference: the programme, the speakers and the practices showcased. Anyone can register.
+events-conference = Social Work Conference
+events-regional = In the regions
+events-none = No events are planned yet.
+events-all = All events
+events-new-title = Add an event
+events-create = Save the event
+events-created = The event was saved.
+events-kind = Kind
+events-kind-wswd = World Social Work Day
+events-kind-conference = Social Work Conference
+events-kind-other = Other event
+events-when = Date
+events-where = Place
+events-field-title = Title
+events-field-starts = Start time
+events-field-capacity = Number of places
+events-field-capacity-hint = Leave empty for unlimited.
+events-field-waitlist = Places on the waiting list
+events-places = Places
+events-places-left = { $count ->
+    [0] Full
+    [one] { $count } place left
+   *[other] { $count } places left
+}
+events-places-unlimited = Unlimited
+events-waiting-count = { $count ->
+    [0] nobody on the waiting list
+    [one] { $count } person on the waiting list
+   *[other] { $count } people on the waiting list
+}
+events-registered-count = { $count ->
+    [one] { $count } registration
+   *[other] { $count } registrations
+}
+events-programme = Programme
+events-programme-empty = The programme will follow.
+events-room = Room
+events-speakers = Speakers
+events-speakers-hint = One speaker per line: name, organisation.
+events-showcased = Practices showcased
+events-showcased-empty = No practices chosen yet.
+events-register = Register
+events-register-intro = Register with your name and e-mail address. You get a personal link to see or cancel your registration.
+events-register-waiting-intro = All places are taken. Join the waiting list: when someone cancels, you get the place, in order of registration.
+events-register-button = Register
+events-field-name = Name
+events-field-email = E-mail address
+events-field-organisation = Organisation
+events-full = This event is full, waiting list included.
+events-already-registered = Someone is already registered for this event with this e-mail address.
+events-your-registration = Your registration
+events-status-registered = You are registered. You have a place.
+events-status-waiting = You are on the waiting list, in position { $position }. When someone cancels, you move up.
+events-status-cancelled = This registration was cancelled.
+events-keep-link = Keep the link of this page: with it you can see or cancel your registration later.
+events-cancel = Cancel the registration
+events-cancelled = Your registration was cancelled.
+events-registrations-title = Registrations
+events-no-registrations = No registrations yet.
+events-reg-registered = Place
+events-reg-waiting = Waiting list
+events-reg-cancelled = Cancelled
+events-promoted = from the waiting list
+events-add-session = Add a session
+events-session-added = The session is in the programme.
+events-session-title = Session title
+events-session-starts = From (time)
+events-session-ends = To (time)
+events-session-description = Description
+events-showcase-practice = Showcase a practice
+events-showcase-saved = The practice is showcased.
+events-practice = Practice
+events-in-session = In the session
+events-no-session = No particular session

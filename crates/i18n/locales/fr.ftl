@@ -918,3 +918,174 @@ solidarity-public-error-capacity = Choisissez un nombre de 1 à 5.
 solidarity-public-error-insurance-noted = Cochez que vous avez lu l’explication sur l’assurance.
 solidarity-public-error-needs = C’est trop long (2000 caractères au maximum).
 solidarity-public-error-form = Un problème est survenu. Réessayez.
+## practices (base de pratiques, krachtlijnen, événements, diversité — issue 7 points 5, 6, 8, 9)
+nav-practices = Pratiques
+error-choose-at-least-one = Choisissez-en au moins un.
+practices-title = Base de pratiques
+practices-intro = Des bonnes pratiques de travail social en Flandre et à Bruxelles, proposées par des organisations et relues par la plateforme régionale. Cherchez par mots en néerlandais ou en français, et affinez par krachtlijn, défi, région ou public.
+practices-about-krachtlijnen = Que sont les cinq krachtlijnen ?
+practices-search-label = Chercher dans les pratiques
+practices-search-button = Chercher
+practices-results = { $count ->
+    [0] Aucune pratique trouvée
+    [one] { $count } pratique
+   *[other] { $count } pratiques
+}
+practices-none-found = Essayez d’autres mots ou retirez un filtre.
+practices-refine = Affiner
+practices-facet-krachtlijn = Krachtlijn
+practices-facet-challenge = Défi
+practices-facet-region = Région
+practices-facet-target = Public
+practices-facet-empty = Aucun.
+practices-filters-chosen = Filtres choisis :
+practices-filter-remove = retirer le filtre
+practices-previous = Précédent
+practices-next = Suivant
+practices-similar = Pratiques similaires
+practices-back-to-search = Retour à la base de pratiques
+practices-new-title = Proposer une pratique
+practices-edit-title = Modifier la pratique
+practices-mine-title = Pratiques de mon organisation
+practices-mine-intro = Les pratiques proposées par votre organisation, et où elles en sont. Une pratique renvoyée peut être modifiée et proposée à nouveau.
+practices-review-title = Pratiques à relire
+practices-review-intro = Pratiques proposées par des organisations de votre région. Ouvrez une pratique pour la publier ou la renvoyer avec une remarque.
+practices-list-empty = Il n’y a pas de pratiques ici.
+practices-form-intro = Décrivez votre pratique de sorte qu’un collègue d’une autre région puisse s’en inspirer. Le président de votre plateforme régionale la relit avant qu’elle ne soit publique.
+practices-form-missing = Tout n’est pas encore rempli. Ce que vous avez tapé est conservé. Ceci manque ou n’est pas correct :
+practices-field-title = Titre
+practices-field-language = Langue de la description
+practices-field-summary = Résumé
+practices-field-summary-hint = Un paragraphe : que faites-vous, avec qui, et pourquoi cela fonctionne-t-il ?
+practices-field-description = Description
+practices-field-ingredients = Facteurs de réussite
+practices-field-ingredients-hint = Qu’est-ce qui fait que cette pratique fonctionne ? Par exemple : des visages connus, un travail proactif, décider avec les habitants.
+practices-field-conditions = Conditions
+practices-field-conditions-hint = Ce qu’il faut pour le faire ailleurs : temps, moyens, partenaires, espace.
+practices-field-contact = Contact
+practices-field-contact-name = Personne de contact
+practices-field-contact-email = Adresse e-mail de la personne de contact
+practices-field-organisation = Organisation
+practices-at-least-one = (au moins un)
+practices-submit = Proposer pour relecture
+practices-submitted = Votre pratique a été proposée. Le président de votre plateforme régionale va la relire.
+practices-resubmitted = Vos modifications sont enregistrées et la pratique est à nouveau proposée pour relecture.
+practices-published = La pratique est publiée et figure maintenant dans la base de pratiques.
+practices-sent-back = La pratique a été renvoyée à l’organisation avec votre remarque.
+practices-already-reviewed = Une décision a déjà été prise entre-temps pour cette pratique.
+practices-status-label = État
+practices-status-submitted = Proposée, en attente de relecture
+practices-status-published = Publiée
+practices-status-sent-back = Renvoyée
+practices-changed = Dernière modification
+practices-history = Historique
+practices-review-heading = Relecture
+practices-review-decision = Décision
+practices-review-publish = Publier
+practices-review-send-back = Renvoyer avec une remarque
+practices-review-comment = Remarque
+practices-review-comment-hint = Obligatoire si vous renvoyez la pratique : dites ce que l’organisation doit encore compléter.
+practices-review-save = Enregistrer la décision
+practices-target-kinderen-jongeren = Enfants et jeunes
+practices-target-gezinnen = Familles
+practices-target-ouderen = Personnes âgées
+practices-target-mensen-in-armoede = Personnes en situation de pauvreté
+practices-target-nieuwkomers = Primo-arrivants
+practices-target-dak-en-thuislozen = Personnes sans abri et sans domicile
+practices-target-psychisch-kwetsbaren = Personnes en situation de vulnérabilité psychique
+practices-target-mensen-met-beperking = Personnes en situation de handicap
+practices-target-buurtbewoners = Habitants du quartier
+practices-target-sociaal-werkers = Travailleurs sociaux et organisations
+krachtlijnen-title = Les cinq krachtlijnen (lignes de force) d’un travail social fort
+krachtlijnen-intro = Sur le chemin de la Sociaalwerkconferentie de 2018, cinq lignes de force (krachtlijnen) d’un travail social fort ont été identifiées. Elles offrent des points d’appui concrets pour réaliser les droits humains dans les pratiques de travail social : l’« ADN d’un travail social fort ».
+krachtlijnen-nabijheid-text = Les travailleurs sociaux sont présents dans le milieu de vie des personnes en situation de vulnérabilité : physiquement (à domicile, dans le quartier, à l’école, là où les gens se rencontrent) et dans la relation, car l’agenda est toujours fixé avec les personnes concernées. Réaliser les droits fondamentaux demande un travail de base et du temps pour construire des relations, de la manière la plus accessible et inconditionnelle possible.
+krachtlijnen-politiserend-text = Les travailleurs sociaux veillent à ce que les gens puissent réellement exercer leurs droits sociaux, et mettent en même temps en lumière les mécanismes structurels qui mènent à l’injustice sociale. Ils cherchent des solutions collectives et, en professionnels publics et démocratiques, font entendre leur voix.
+krachtlijnen-procesmatig-text = Les travailleurs sociaux ajustent sans cesse leur action à ce qui se passe dans un processus de changement, prévu ou imprévu. Le savoir d’expérience des personnes concernées est mis à profit ; la participation est centrale. Le résultat n’est pas fixé d’avance.
+krachtlijnen-generalistisch-text = Les travailleurs sociaux ont un regard intégral : ils replacent la personne dans son contexte plus large et prêtent attention à tous les domaines de la vie. Ils peuvent ainsi jouer le rôle de passeur ou de travailleur-carrefour, avec une bonne connaissance de la carte sociale et un large réseau.
+krachtlijnen-verbindend-text = Le travail de liaison a trois volets : renforcer les individus et les groupes pour qu’ils reprennent prise sur leur vie (empowerment), créer du lien dans les quartiers pour renforcer le vivre-ensemble, et relier les personnes aux institutions de base comme l’enseignement, les soins de santé et le marché du travail, pour que les groupes en situation de vulnérabilité y aient aussi accès.
+krachtlijnen-practices = { $count ->
+    [0] Pas encore de pratiques avec cette ligne de force
+    [one] { $count } pratique avec cette ligne de force
+   *[other] { $count } pratiques avec cette ligne de force
+}
+krachtlijnen-together = Les lignes de force ne vont pas l’une sans l’autre : un travail social fort en est toujours une combinaison. Selon le contexte, l’une s’impose plus que l’autre, mais un travail social fort fait chaque fois de la place pour une pratique où les cinq se rejoignent.
+krachtlijnen-source = Source : Plan d’action Sterk Sociaal Werk 2020–2024, Plateforme flamande Sterk Sociaal Werk (texte original en néerlandais).
+nav-events = Événements
+error-count-too-large = Ce nombre est trop grand (100 000 au maximum).
+error-time-invalid = Indiquez une heure, par exemple 09:30.
+events-title = Événements
+events-intro = La Journée mondiale du travail social dans les régions et la Sociaalwerkconferentie : le programme, les orateurs et les pratiques mises en avant. Tout le monde peut s’inscrire.
+events-conference = Sociaalwerkconferentie
+events-regional = Dans les régions
+events-none = Aucun événement n’est encore prévu.
+events-all = Tous les événements
+events-new-title = Ajouter un événement
+events-create = Enregistrer l’événement
+events-created = L’événement est enregistré.
+events-kind = Type
+events-kind-wswd = Journée mondiale du travail social
+events-kind-conference = Sociaalwerkconferentie
+events-kind-other = Autre événement
+events-when = Date
+events-where = Lieu
+events-field-title = Titre
+events-field-starts = Heure de début
+events-field-capacity = Nombre de places
+events-field-capacity-hint = Laisser vide pour illimité.
+events-field-waitlist = Places sur la liste d’attente
+events-places = Places
+events-places-left = { $count ->
+    [0] Complet
+    [one] Encore { $count } place libre
+   *[other] Encore { $count } places libres
+}
+events-places-unlimited = Illimité
+events-waiting-count = { $count ->
+    [0] personne sur la liste d’attente
+    [one] { $count } personne sur la liste d’attente
+   *[other] { $count } personnes sur la liste d’attente
+}
+events-registered-count = { $count ->
+    [one] { $count } inscription
+   *[other] { $count } inscriptions
+}
+events-programme = Programme
+events-programme-empty = Le programme suivra.
+events-room = Salle
+events-speakers = Orateurs
+events-speakers-hint = Un orateur par ligne : nom, organisation.
+events-showcased = Pratiques mises en avant
+events-showcased-empty = Aucune pratique choisie pour l’instant.
+events-register = S’inscrire
+events-register-intro = Inscrivez-vous avec votre nom et votre adresse e-mail. Vous recevez un lien personnel pour consulter ou annuler votre inscription.
+events-register-waiting-intro = Toutes les places sont prises. Inscrivez-vous sur la liste d’attente : si quelqu’un annule, vous recevez la place, dans l’ordre d’inscription.
+events-register-button = S’inscrire
+events-field-name = Nom
+events-field-email = Adresse e-mail
+events-field-organisation = Organisation
+events-full = Cet événement est complet, liste d’attente comprise.
+events-already-registered = Quelqu’un est déjà inscrit à cet événement avec cette adresse e-mail.
+events-your-registration = Votre inscription
+events-status-registered = Vous êtes inscrit. Vous avez une place.
+events-status-waiting = Vous êtes sur la liste d’attente, en position { $position }. Si quelqu’un annule, vous avancez.
+events-status-cancelled = Cette inscription est annulée.
+events-keep-link = Gardez le lien de cette page : il vous permet de consulter ou d’annuler votre inscription plus tard.
+events-cancel = Annuler l’inscription
+events-cancelled = Votre inscription est annulée.
+events-registrations-title = Inscriptions
+events-no-registrations = Pas encore d’inscriptions.
+events-reg-registered = Place
+events-reg-waiting = Liste d’attente
+events-reg-cancelled = Annulée
+events-promoted = depuis la liste d’attente
+events-add-session = Ajouter une session
+events-session-added = La session figure au programme.
+events-session-title = Titre de la session
+events-session-starts = De (heure)
+events-session-ends = À (heure)
+events-session-description = Description
+events-showcase-practice = Mettre une pratique en avant
+events-showcase-saved = La pratique est mise en avant.
+events-practice = Pratique
+events-in-session = Dans la session
+events-no-session = Pas de session particulière

@@ -918,3 +918,174 @@ solidarity-public-error-capacity = Kies een getal van 1 tot 5.
 solidarity-public-error-insurance-noted = Vink aan dat je de uitleg over de verzekering gelezen hebt.
 solidarity-public-error-needs = Dat is te lang (maximaal 2000 tekens).
 solidarity-public-error-form = Er ging iets mis. Probeer opnieuw.
+## practices (praktijkendatabank, krachtlijnen, evenementen, diversiteit — issue 7 punten 5, 6, 8, 9)
+nav-practices = Praktijken
+error-choose-at-least-one = Kies er minstens één.
+practices-title = Praktijkendatabank
+practices-intro = Goede praktijken van sociaal werk in Vlaanderen en Brussel, ingediend door organisaties en nagelezen door het regionaal platform. Zoek op woorden in het Nederlands of het Frans, en verfijn per krachtlijn, uitdaging, regio of doelgroep.
+practices-about-krachtlijnen = Wat zijn de vijf krachtlijnen?
+practices-search-label = Zoek in de praktijken
+practices-search-button = Zoeken
+practices-results = { $count ->
+    [0] Geen praktijken gevonden
+    [one] { $count } praktijk
+   *[other] { $count } praktijken
+}
+practices-none-found = Probeer andere woorden of haal een filter weg.
+practices-refine = Verfijnen
+practices-facet-krachtlijn = Krachtlijn
+practices-facet-challenge = Uitdaging
+practices-facet-region = Regio
+practices-facet-target = Doelgroep
+practices-facet-empty = Geen.
+practices-filters-chosen = Gekozen filters:
+practices-filter-remove = filter weghalen
+practices-previous = Vorige
+practices-next = Volgende
+practices-similar = Gelijkaardige praktijken
+practices-back-to-search = Terug naar de praktijkendatabank
+practices-new-title = Een praktijk indienen
+practices-edit-title = Praktijk aanpassen
+practices-mine-title = Praktijken van mijn organisatie
+practices-mine-intro = De praktijken die je organisatie indiende, en waar ze staan. Een praktijk die teruggestuurd werd, kan je aanpassen en opnieuw indienen.
+practices-review-title = Praktijken om na te lezen
+practices-review-intro = Praktijken die organisaties uit je regio indienden. Open een praktijk om ze te publiceren of met een opmerking terug te sturen.
+practices-list-empty = Er zijn hier geen praktijken.
+practices-form-intro = Beschrijf je praktijk zo dat een collega in een andere regio ermee aan de slag kan. De voorzitter van je regionaal platform leest ze na voor ze publiek wordt.
+practices-form-missing = Nog niet alles is ingevuld. Wat je typte, blijft bewaard. Dit ontbreekt of klopt niet:
+practices-field-title = Titel
+practices-field-language = Taal van de beschrijving
+practices-field-summary = Korte samenvatting
+practices-field-summary-hint = Eén alinea: wat doen jullie, met wie, en waarom werkt het?
+practices-field-description = Beschrijving
+practices-field-ingredients = Werkzame factoren
+practices-field-ingredients-hint = Wat maakt dat deze praktijk werkt? Bijvoorbeeld: vaste gezichten, aanklampend werken, samen met bewoners beslissen.
+practices-field-conditions = Randvoorwaarden
+practices-field-conditions-hint = Wat is nodig om dit elders te doen: tijd, middelen, partners, ruimte.
+practices-field-contact = Contact
+practices-field-contact-name = Contactpersoon
+practices-field-contact-email = E-mailadres van de contactpersoon
+practices-field-organisation = Organisatie
+practices-at-least-one = (minstens één)
+practices-submit = Indienen voor nalezing
+practices-submitted = Je praktijk is ingediend. De voorzitter van je regionaal platform leest ze na.
+practices-resubmitted = Je aanpassingen zijn bewaard en de praktijk is opnieuw ingediend voor nalezing.
+practices-published = De praktijk is gepubliceerd en staat nu in de praktijkendatabank.
+practices-sent-back = De praktijk is met je opmerking teruggestuurd naar de organisatie.
+practices-already-reviewed = Over deze praktijk werd intussen al beslist.
+practices-status-label = Stand
+practices-status-submitted = Ingediend, wacht op nalezing
+practices-status-published = Gepubliceerd
+practices-status-sent-back = Teruggestuurd
+practices-changed = Laatst gewijzigd
+practices-history = Verloop
+practices-review-heading = Nalezen
+practices-review-decision = Beslissing
+practices-review-publish = Publiceren
+practices-review-send-back = Terugsturen met een opmerking
+practices-review-comment = Opmerking
+practices-review-comment-hint = Verplicht als je de praktijk terugstuurt: zeg wat de organisatie nog moet aanvullen.
+practices-review-save = Beslissing bewaren
+practices-target-kinderen-jongeren = Kinderen en jongeren
+practices-target-gezinnen = Gezinnen
+practices-target-ouderen = Ouderen
+practices-target-mensen-in-armoede = Mensen in armoede
+practices-target-nieuwkomers = Nieuwkomers
+practices-target-dak-en-thuislozen = Dak- en thuislozen
+practices-target-psychisch-kwetsbaren = Mensen met een psychische kwetsbaarheid
+practices-target-mensen-met-beperking = Mensen met een beperking
+practices-target-buurtbewoners = Buurtbewoners
+practices-target-sociaal-werkers = Sociaal werkers en organisaties
+krachtlijnen-title = De vijf krachtlijnen van sterk sociaal werk
+krachtlijnen-intro = In het traject naar de Sociaalwerkconferentie van 2018 werden vijf krachtlijnen van sterk sociaal werk benoemd. Ze geven concrete handvatten om de mensenrechten in sociaalwerkpraktijken te realiseren: het ‘DNA van sterk sociaal werk’.
+krachtlijnen-nabijheid-text = Sociaal werkers zijn aanwezig in de leefwereld van mensen in een kwetsbare situatie: fysiek (thuis, in de buurt, op school, waar mensen elkaar ontmoeten) en relationeel, want de agenda wordt altijd samen met de betrokkenen bepaald. Grondrechten realiseren vraagt basiswerk en tijd om relaties op te bouwen, zo laagdrempelig en onvoorwaardelijk mogelijk.
+krachtlijnen-politiserend-text = Sociaal werkers zorgen ervoor dat mensen hun sociale rechten echt kunnen gebruiken, en wijzen tegelijk op de structurele mechanismen die tot sociale onrechtvaardigheid leiden. Ze zoeken collectieve oplossingen en laten als publieke en democratische professionals hun stem horen.
+krachtlijnen-procesmatig-text = Sociaal werkers stemmen hun handelen voortdurend af op wat er in een veranderingsproces gebeurt, verwacht en onverwacht. De ervaringskennis van de betrokkenen wordt benut; inspraak en participatie staan centraal. De uitkomst ligt niet op voorhand vast.
+krachtlijnen-generalistisch-text = Sociaal werkers kijken integraal: ze plaatsen de persoon in zijn bredere context en hebben oog voor alle levensdomeinen. Zo kunnen ze als brugfiguur of kruispuntwerker optreden, met een goed zicht op de sociale kaart en een breed netwerk.
+krachtlijnen-verbindend-text = Verbindend werken heeft drie kanten: individuen en groepen versterken om greep te krijgen op hun leven (empowerment), verbinding maken in buurten om het samenleven te versterken, en mensen verbinden met de basisinstituties zoals onderwijs, gezondheidszorg en arbeidsmarkt, zodat ook groepen in een kwetsbare situatie er toegang toe krijgen.
+krachtlijnen-practices = { $count ->
+    [0] Nog geen praktijken met deze krachtlijn
+    [one] { $count } praktijk met deze krachtlijn
+   *[other] { $count } praktijken met deze krachtlijn
+}
+krachtlijnen-together = De krachtlijnen staan niet los van elkaar: sterk sociaal werk is altijd een combinatie ervan. In de ene context ligt de ene krachtlijn meer voor de hand dan de andere, maar sterk sociaal werk maakt telkens opnieuw ruimte voor een praktijk waarin de vijf samenkomen.
+krachtlijnen-source = Bron: Actieplan Sterk Sociaal Werk 2020–2024, Vlaams Platform Sterk Sociaal Werk.
+nav-events = Evenementen
+error-count-too-large = Dit aantal is te groot (hoogstens 100.000).
+error-time-invalid = Vul een uur in, bijvoorbeeld 09:30.
+events-title = Evenementen
+events-intro = World Social Work Day in de regio's en de Sociaalwerkconferentie: het programma, de sprekers en de praktijken die er in de kijker staan. Iedereen kan zich inschrijven.
+events-conference = Sociaalwerkconferentie
+events-regional = In de regio's
+events-none = Er zijn nog geen evenementen gepland.
+events-all = Alle evenementen
+events-new-title = Een evenement toevoegen
+events-create = Evenement bewaren
+events-created = Het evenement is bewaard.
+events-kind = Soort
+events-kind-wswd = World Social Work Day
+events-kind-conference = Sociaalwerkconferentie
+events-kind-other = Ander evenement
+events-when = Datum
+events-where = Plaats
+events-field-title = Titel
+events-field-starts = Beginuur
+events-field-capacity = Aantal plaatsen
+events-field-capacity-hint = Leeg laten voor onbeperkt.
+events-field-waitlist = Plaatsen op de wachtlijst
+events-places = Plaatsen
+events-places-left = { $count ->
+    [0] Volzet
+    [one] Nog { $count } plaats vrij
+   *[other] Nog { $count } plaatsen vrij
+}
+events-places-unlimited = Onbeperkt
+events-waiting-count = { $count ->
+    [0] niemand op de wachtlijst
+    [one] { $count } persoon op de wachtlijst
+   *[other] { $count } personen op de wachtlijst
+}
+events-registered-count = { $count ->
+    [one] { $count } inschrijving
+   *[other] { $count } inschrijvingen
+}
+events-programme = Programma
+events-programme-empty = Het programma volgt nog.
+events-room = Zaal
+events-speakers = Sprekers
+events-speakers-hint = Eén spreker per regel: naam, organisatie.
+events-showcased = Praktijken in de kijker
+events-showcased-empty = Nog geen praktijken gekozen.
+events-register = Inschrijven
+events-register-intro = Schrijf je in met je naam en e-mailadres. Je krijgt een persoonlijke link waarmee je je inschrijving kan bekijken of annuleren.
+events-register-waiting-intro = Alle plaatsen zijn ingenomen. Schrijf je in voor de wachtlijst: annuleert iemand, dan krijg jij de plaats, in de volgorde van inschrijving.
+events-register-button = Inschrijven
+events-field-name = Naam
+events-field-email = E-mailadres
+events-field-organisation = Organisatie
+events-full = Dit evenement is volzet, ook de wachtlijst.
+events-already-registered = Met dit e-mailadres is al iemand ingeschreven voor dit evenement.
+events-your-registration = Je inschrijving
+events-status-registered = Je bent ingeschreven. Je hebt een plaats.
+events-status-waiting = Je staat op de wachtlijst, op plaats { $position }. Annuleert iemand, dan schuif je op.
+events-status-cancelled = Deze inschrijving is geannuleerd.
+events-keep-link = Bewaar de link van deze pagina: daarmee kan je je inschrijving later bekijken of annuleren.
+events-cancel = Inschrijving annuleren
+events-cancelled = Je inschrijving is geannuleerd.
+events-registrations-title = Inschrijvingen
+events-no-registrations = Nog geen inschrijvingen.
+events-reg-registered = Plaats
+events-reg-waiting = Wachtlijst
+events-reg-cancelled = Geannuleerd
+events-promoted = van de wachtlijst
+events-add-session = Sessie toevoegen
+events-session-added = De sessie staat in het programma.
+events-session-title = Titel van de sessie
+events-session-starts = Van (uur)
+events-session-ends = Tot (uur)
+events-session-description = Beschrijving
+events-showcase-practice = Praktijk in de kijker zetten
+events-showcase-saved = De praktijk staat in de kijker.
+events-practice = Praktijk
+events-in-session = In de sessie
+events-no-session = Geen bepaalde sessie

@@ -253,6 +253,8 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
     }
     demo_followups(db, &worker, &client_ids, today).await?;
     crate::solidarity::demo(db, &worker).await?;
+    crate::practices::demo(db).await?;
+    crate::events::demo(db).await?;
     Ok(true)
 }
 

@@ -20,8 +20,10 @@ pub mod charts;
 pub mod csrf;
 pub mod ctx;
 pub mod error;
+pub mod events;
 pub mod forms;
 pub mod pages;
+pub mod practices;
 pub mod rights;
 pub mod screening;
 pub mod security;
@@ -75,6 +77,8 @@ pub struct AppState {
     pub rights: Arc<rights::RightsEngine>,
     /// Screening jobs and their data folder (`STERK_DATA_DIR`, default `./data`).
     pub screening: Arc<screening::Jobs>,
+    /// The search index of the good-practice database (in memory, filled from the database).
+    pub practices: Arc<practices::Search>,
 }
 
 impl AppState {
@@ -98,6 +102,7 @@ impl AppState {
             metrics,
             rights: Arc::new(engine),
             screening: Arc::new(screening::Jobs::from_env()),
+            practices: Arc::new(practices::Search::new()?),
         })
     }
 }
@@ -114,6 +119,7 @@ pub fn install_metrics() -> Option<PrometheusHandle> {
 /// ([`screening::start_background`]).
 pub fn app(state: AppState) -> Router {
     screening::start_background(&state);
+    practices::start_background(&state);
     let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(state.db.clone()))
         .with_name("sterk_session")
         .with_secure(state.config.secure_cookies)
@@ -125,6 +131,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(solidarity::routes())
+        .merge(practices::routes())
+        .merge(events::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))
