@@ -14,6 +14,7 @@
 //! - [`org`]: organisation kinds.
 //! - [`followup`]: the lifecycle of the follow-up of one right for one person.
 //! - [`reference`]: the five krachtlijnen and the themes of the action plan.
+//! - [`plan`]: statuses of the action plan's initiatives and the progress roll-up.
 #![warn(missing_docs)]
 
 pub mod access;
@@ -21,6 +22,7 @@ pub mod client;
 pub mod error;
 pub mod followup;
 pub mod org;
+pub mod plan;
 pub mod reference;
 pub mod values;
 

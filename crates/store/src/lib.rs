@@ -21,6 +21,7 @@ pub mod clients;
 mod db;
 pub mod demo;
 pub mod orgs;
+pub mod platform;
 pub mod reference;
 pub mod rights;
 pub mod screening;
