@@ -135,15 +135,19 @@ pub enum Action {
     ReviewPractice,
     /// Create events of a platform, build their programme and see their registrations.
     ManageEvents,
+    /// Record the progress of an initiative of the action plan (the Flemish plan's
+    /// initiatives, resource `Platform(1)`, or a regional platform's own).
+    UpdatePlanProgress,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
         Action::UpdateClient,
+        Action::UpdatePlanProgress,
         Action::ManageConsent,
         Action::ExportClient,
         Action::EraseClient,
@@ -238,15 +242,58 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         // coordinator for every platform's (the Sociaalwerkconferentie is the Flemish one's).
         (RegionalChair, A::ManageEvents) => own_platform(resource),
         (PlatformCoordinator, A::ManageEvents) => matches!(resource, R::Platform(_)),
+        // Chairs follow up the Flemish plan's actions (seed 003, 3.2.1) and their own
+        // platform's; the coordinator every platform's.
+        (RegionalChair, A::UpdatePlanProgress) => {
+            own_platform(resource) || matches!(resource, R::Platform(FLEMISH_PLATFORM))
+        }
+        (PlatformCoordinator, A::UpdatePlanProgress) => matches!(resource, R::Platform(_)),
 
         _ => false,
     };
     if allowed { Ok(()) } else { Err(Denied) }
 }
 
+/// The id of the Flemish platform in the reference data (owner of the action plan).
+pub const FLEMISH_PLATFORM: PlatformId = 1;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plan_progress_by_chairs_and_the_coordinator_only() {
+        let chair = actor(Role::RegionalChair);
+        assert!(authorize(&chair, Action::UpdatePlanProgress, Resource::Platform(1)).is_ok());
+        assert!(authorize(&chair, Action::UpdatePlanProgress, Resource::Platform(3)).is_ok());
+        assert!(authorize(&chair, Action::UpdatePlanProgress, Resource::Platform(4)).is_err());
+        let coordinator = actor(Role::PlatformCoordinator);
+        assert!(
+            authorize(
+                &coordinator,
+                Action::UpdatePlanProgress,
+                Resource::Platform(4)
+            )
+            .is_ok()
+        );
+        for role in [
+            Role::SocialWorker,
+            Role::OrgAdmin,
+            Role::Admin,
+            Role::Volunteer,
+            Role::VolunteerCoordinator,
+        ] {
+            assert!(
+                authorize(
+                    &actor(role),
+                    Action::UpdatePlanProgress,
+                    Resource::Platform(1)
+                )
+                .is_err(),
+                "{role:?}"
+            );
+        }
+    }
 
     fn actor(role: Role) -> Actor {
         Actor {

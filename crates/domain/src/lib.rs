@@ -17,6 +17,7 @@
 //! - [`practice`]: the good-practice database's form and review.
 //! - [`reference`]: the five krachtlijnen and the themes of the action plan.
 //! - [`figures`]: small-cell suppression for figures shown outside an organisation.
+//! - [`plan`]: statuses of the action plan's initiatives and the progress roll-up.
 #![warn(missing_docs)]
 
 pub mod access;
@@ -27,6 +28,7 @@ pub mod event;
 pub mod followup;
 pub mod org;
 pub mod practice;
+pub mod plan;
 pub mod reference;
 pub mod values;
 

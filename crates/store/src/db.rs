@@ -150,6 +150,7 @@ impl Db {
             Backend::Postgres => POSTGRES_MIGRATOR.run(&self.write).await?,
         }
         crate::reference::load(self).await?;
+        crate::platform::load_reference(self).await?;
         Ok(())
     }
 

@@ -361,6 +361,28 @@ async fn demo_followups(
             }
             None => {}
         }
+    demo_platform(db, &ids).await?;
+    Ok(true)
+}
+
+/// The platform module's demo records (issue 7): see `crate::platform::demo`.
+async fn demo_platform(db: &Db, ids: &[i64]) -> Result<(), StoreError> {
+    let actor = |role: Role| {
+        DEMO_ACCOUNTS
+            .iter()
+            .position(|a| a.role == role)
+            .and_then(|i| ids.get(i))
+            .map(|&account| sterk_domain::access::Actor {
+                account,
+                role,
+                org: None,
+                platform: Some(if role == Role::RegionalChair { 4 } else { 1 }),
+            })
+    };
+    if let (Some(chair), Some(coordinator)) =
+        (actor(Role::RegionalChair), actor(Role::PlatformCoordinator))
+    {
+        crate::platform::demo(db, &chair, &coordinator).await?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ pub mod demo;
 pub mod events;
 pub mod orgs;
 pub mod practices;
+pub mod platform;
 pub mod reference;
 pub mod rights;
 pub mod screening;
