@@ -249,6 +249,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
         )
         .await?;
     }
+    crate::signals::demo(db, DEMO_PASSWORD).await?;
     Ok(true)
 }
 

@@ -25,6 +25,7 @@ pub mod reference;
 pub mod rights;
 pub mod screening;
 pub mod sessions;
+pub mod signals;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;

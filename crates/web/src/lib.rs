@@ -25,6 +25,7 @@ pub mod rights;
 pub mod screening;
 pub mod security;
 pub mod session_store;
+pub mod signals;
 
 use axum::Router;
 use axum::routing::get;
@@ -122,6 +123,7 @@ pub fn app(state: AppState) -> Router {
         )));
     Router::new()
         .merge(pages::routes())
+        .merge(signals::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))
