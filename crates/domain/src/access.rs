@@ -138,12 +138,41 @@ pub enum Action {
     /// Record the progress of an initiative of the action plan (the Flemish plan's
     /// initiatives, resource `Platform(1)`, or a regional platform's own).
     UpdatePlanProgress,
+    /// Register a signal for one's organisation and see its signals (signals module).
+    RegisterSignal,
+    /// See dossiers, bundling suggestions and signal figures (de-identified data only).
+    ViewDossiers,
+    /// Bundle signals into a dossier: a worker for their organisation, a chair for their
+    /// region, the platform coordinator across regions.
+    BundleSignals,
+    /// Move a dossier through its states, write analysis and proposals (its trekker's
+    /// organisation, the chair of its region, the platform coordinator).
+    ManageDossier,
+    /// Check and sign the four criteria of a dossier.
+    ReviewDossier,
+    /// Co-sign a dossier in the name of one's organisation.
+    CosignDossier,
+    /// Comment on (or, for an armoedevereniging, validate) a dossier.
+    CommentDossier,
+    /// Forward a regional dossier to the Flemish platform.
+    ForwardDossier,
+    /// Record a policy response on a dossier.
+    RecordResponse,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 30] = [
         Action::ListClients,
+        Action::RegisterSignal,
+        Action::ViewDossiers,
+        Action::BundleSignals,
+        Action::ManageDossier,
+        Action::ReviewDossier,
+        Action::CosignDossier,
+        Action::CommentDossier,
+        Action::ForwardDossier,
+        Action::RecordResponse,
         Action::ViewClient,
         Action::CreateClient,
         Action::UpdateClient,
@@ -248,6 +277,34 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
             own_platform(resource) || matches!(resource, R::Platform(FLEMISH_PLATFORM))
         }
         (PlatformCoordinator, A::UpdatePlanProgress) => matches!(resource, R::Platform(_)),
+
+        // Signals (issue 5): de-identified data, so shared beyond the organisation, but
+        // registered, co-signed and commented in the name of one's own organisation.
+        (SocialWorker | OrgAdmin, A::RegisterSignal | A::BundleSignals) => own_org(resource),
+        (SocialWorker | OrgAdmin | VolunteerCoordinator, A::ViewDossiers | A::CommentDossier) => {
+            own_org(resource)
+        }
+        (SocialWorker | OrgAdmin, A::ManageDossier) => own_org(resource),
+        (OrgAdmin, A::CosignDossier) => own_org(resource),
+        (
+            RegionalChair,
+            A::ViewDossiers
+            | A::BundleSignals
+            | A::ManageDossier
+            | A::ReviewDossier
+            | A::CommentDossier
+            | A::ForwardDossier
+            | A::RecordResponse,
+        ) => own_platform(resource),
+        (
+            PlatformCoordinator,
+            A::ViewDossiers
+            | A::BundleSignals
+            | A::ManageDossier
+            | A::ReviewDossier
+            | A::CommentDossier
+            | A::RecordResponse,
+        ) => matches!(resource, R::Platform(_)),
 
         _ => false,
     };
@@ -455,6 +512,28 @@ mod tests {
         assert!(authorize(&worker, Action::ManageEvents, Resource::Platform(3)).is_err());
         let coordinator = actor(Role::PlatformCoordinator);
         assert!(authorize(&coordinator, Action::ManageEvents, Resource::Platform(1)).is_ok());
+    }
+
+    #[test]
+    fn signals_roles() {
+        let ok = |role, action, r| authorize(&actor(role), action, r).is_ok();
+        use Action as A;
+        use Resource::{Org, Platform};
+        use Role::*;
+        assert!(ok(SocialWorker, A::RegisterSignal, Org(10)));
+        assert!(!ok(SocialWorker, A::RegisterSignal, Org(11)));
+        assert!(!ok(Volunteer, A::RegisterSignal, Org(10)));
+        assert!(!ok(RegionalChair, A::RegisterSignal, Org(10)));
+        assert!(ok(OrgAdmin, A::CosignDossier, Org(10)));
+        assert!(!ok(SocialWorker, A::CosignDossier, Org(10)));
+        assert!(ok(RegionalChair, A::ReviewDossier, Platform(3)));
+        assert!(!ok(RegionalChair, A::ReviewDossier, Platform(4)));
+        assert!(!ok(SocialWorker, A::ReviewDossier, Org(10)));
+        assert!(ok(RegionalChair, A::ForwardDossier, Platform(3)));
+        assert!(!ok(PlatformCoordinator, A::ForwardDossier, Platform(3)));
+        assert!(ok(PlatformCoordinator, A::RecordResponse, Platform(1)));
+        assert!(!ok(SocialWorker, A::RecordResponse, Org(10)));
+        assert!(!ok(Admin, A::ViewDossiers, Resource::Installation));
     }
 
     #[test]

@@ -255,6 +255,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
     crate::solidarity::demo(db, &worker).await?;
     crate::practices::demo(db).await?;
     crate::events::demo(db).await?;
+    crate::signals::demo(db, DEMO_PASSWORD).await?;
     Ok(true)
 }
 

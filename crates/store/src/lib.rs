@@ -30,6 +30,7 @@ pub mod screening;
 pub mod sessions;
 pub mod solidarity;
 pub mod takeup;
+pub mod signals;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;

@@ -496,7 +496,7 @@ async fn demo_data_loads_once() {
         assert!(!demo::load(db).await.unwrap(), "{}", t.name);
         assert_eq!(
             count(db, "SELECT COUNT(*) FROM accounts").await,
-            demo::DEMO_ACCOUNTS.len() as i64
+            (demo::DEMO_ACCOUNTS.len() + sterk_store::signals::DEMO_SIGNAL_ACCOUNTS.len()) as i64
         );
         assert!(matches!(
             accounts::login(

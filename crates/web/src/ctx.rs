@@ -214,6 +214,7 @@ impl Ctx {
             "accounts" => Action::ManageAccounts,
             "erase" => Action::EraseClient,
             "export" => Action::ExportClient,
+            "signals" => Action::RegisterSignal,
             _ => return false,
         };
         access::authorize(&u.actor, action, Resource::Org(org)).is_ok()

@@ -29,6 +29,7 @@ pub mod screening;
 pub mod security;
 pub mod session_store;
 pub mod solidarity;
+pub mod signals;
 
 use axum::Router;
 use axum::routing::get;
@@ -133,6 +134,7 @@ pub fn app(state: AppState) -> Router {
         .merge(solidarity::routes())
         .merge(practices::routes())
         .merge(events::routes())
+        .merge(signals::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))

@@ -236,7 +236,7 @@ async fn a_worker_checks_rights_follows_one_up_until_refused_and_makes_a_signal_
         303
     );
     let (right, refnis, barrier): (Option<String>, Option<String>, String) =
-        sqlx::query_as("SELECT right_id, refnis, barrier FROM signal_candidates")
+        sqlx::query_as("SELECT right_id, refnis, barrier FROM signal_candidates ORDER BY id DESC")
             .fetch_one(app.db.reader())
             .await
             .unwrap();

@@ -1,0 +1,1516 @@
+//! Signals and signal dossiers (issue 5).
+//!
+//! A signal holds no personal data: the web layer runs the personal-data check
+//! (`sterk_signals::pii`) before [`register`] is called, and a testimony is only stored under
+//! an active consent for anonymous use in signals, checked in the registering transaction.
+//! Signals of other organisations are only read through the de-identified columns
+//! ([`SignalRow`]); the testimony of a signal travels only inside a dossier.
+//!
+//! A dossier moves through the states of `sterk_signals::dossier`; every change writes a row
+//! in the append-only `signal_dossier_events` (triggers refuse updates and deletes) and an
+//! audit row, in the change's transaction. Figures are read from `signal_counts`, kept in
+//! the registering transaction.
+
+use crate::audit::{self, Entry};
+use crate::clients::{client_in_org, org_of, require_consent};
+use crate::{Db, StoreError, Tx, now_ms};
+use serde::Serialize;
+use sterk_domain::access::Actor;
+use sterk_domain::client::ConsentPurpose;
+use sterk_signals::dossier::{Criteria, DossierStatus, Facts};
+use sterk_signals::form::NewSignal;
+use time::Date;
+
+/// The id of the Flemish platform in the reference data.
+pub const FLEMISH_PLATFORM: i64 = 1;
+
+/// Where a signal comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Typed in the form.
+    Form,
+    /// From a signal candidate of the rights module (a refused right).
+    SignalCandidate(i64),
+    /// From a help-request candidate of a call round.
+    HelpCandidate(i64),
+}
+
+impl Source {
+    fn code(self) -> &'static str {
+        match self {
+            Source::Form => "form",
+            Source::SignalCandidate(_) => "signal_candidate",
+            Source::HelpCandidate(_) => "help_candidate",
+        }
+    }
+    fn id(self) -> Option<i64> {
+        match self {
+            Source::Form => None,
+            Source::SignalCandidate(id) | Source::HelpCandidate(id) => Some(id),
+        }
+    }
+}
+
+/// Words of the names of the organisation's clients, for the personal-data check. The read
+/// is audited (`signal.pii_check`); the names never leave the handler.
+pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreError> {
+    let org = org_of(actor)?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM clients WHERE org_id = $1 AND erased_at IS NULL")
+            .bind(org)
+            .fetch_all(db.reader())
+            .await?;
+    audit::record_now(
+        db,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "signal.pii_check",
+            entity: "organisation",
+            entity_id: Some(org),
+            detail: "",
+        },
+    )
+    .await?;
+    Ok(rows.into_iter().map(|(n,)| n).collect())
+}
+
+/// A client who gave an active consent for anonymous use in signals (for the testimony's
+/// consent field).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct ConsentingClient {
+    /// Client id.
+    pub id: i64,
+    /// Name or pseudonym (shown to the worker of the same organisation only).
+    pub name: String,
+}
+
+/// The organisation's clients with an active `anonymous_signal` consent on `today`.
+pub async fn consenting_clients(
+    db: &Db,
+    actor: &Actor,
+    today: Date,
+) -> Result<Vec<ConsentingClient>, StoreError> {
+    let org = org_of(actor)?;
+    let day = sterk_domain::values::format_date(today);
+    let rows = sqlx::query_as(
+        "SELECT DISTINCT c.id, c.name FROM clients c JOIN consents k ON k.client_id = c.id \
+         WHERE c.org_id = $1 AND c.erased_at IS NULL AND k.purpose = 'anonymous_signal' AND k.given_on <= $2 \
+         AND (k.expires_on IS NULL OR k.expires_on >= $2) AND (k.withdrawn_on IS NULL OR k.withdrawn_on > $2) ORDER BY c.name LIMIT 500",
+    )
+    .bind(org)
+    .bind(day)
+    .fetch_all(db.reader())
+    .await?;
+    audit::record_now(
+        db,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "client.list",
+            entity: "organisation",
+            entity_id: Some(org),
+            detail: "purpose=anonymous_signal",
+        },
+    )
+    .await?;
+    Ok(rows)
+}
+
+async fn platform_of(tx: &mut Tx, refnis: &str) -> Result<i64, StoreError> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT platform_id FROM municipalities WHERE refnis = $1")
+            .bind(refnis)
+            .fetch_optional(&mut **tx)
+            .await?;
+    row.map(|(p,)| p)
+        .ok_or(StoreError::Refused("refnis_unknown"))
+}
+
+fn month_of(ms: i64) -> String {
+    let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!("{:04}-{:02}", t.year(), t.month() as u8)
+}
+
+/// Adds one to a count of the figures, in the caller's transaction.
+async fn count(
+    tx: &mut Tx,
+    dimension: &str,
+    code: &str,
+    month: &str,
+    platform: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES ($1, $2, $3, $4, 1) \
+         ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + 1",
+    )
+    .bind(dimension)
+    .bind(code)
+    .bind(month)
+    .bind(platform)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Registers a signal of the actor's organisation, in one transaction: the municipality's
+/// region, the testimony's consent (`anonymous_signal`, on `today`), the source candidate
+/// (marked used; a used one is refused), the signal, the counts of the figures and the
+/// audit row. The caller has run the personal-data check.
+pub async fn register(
+    db: &Db,
+    actor: &Actor,
+    s: &NewSignal,
+    source: Source,
+    today: Date,
+) -> Result<i64, StoreError> {
+    let org = org_of(actor)?;
+    let now = now_ms();
+    let month = month_of(now);
+    let mut tx = db.begin().await?;
+    let refnis = s.refnis.to_string();
+    let platform = platform_of(&mut tx, &refnis).await?;
+    if let Some(client) = s.testimony_client {
+        client_in_org(&mut tx, client, org).await?;
+        require_consent(
+            &mut tx,
+            client,
+            ConsentPurpose::AnonymousSignal,
+            None,
+            today,
+        )
+        .await?;
+    }
+    let table = match source {
+        Source::Form => None,
+        Source::SignalCandidate(_) => Some("signal_candidates"),
+        Source::HelpCandidate(_) => Some("help_request_candidates"),
+    };
+    if let (Some(table), Some(id)) = (table, source.id()) {
+        let n = sqlx::query(&format!(
+            "UPDATE {table} SET status = 'signal' WHERE id = $1 AND org_id = $2 AND status = 'candidate'"
+        ))
+        .bind(id)
+        .bind(org)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Refused("candidate_used"));
+        }
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
+    )
+    .bind(org)
+    .bind(&s.what)
+    .bind(sterk_signals::similarity::terms(&s.what))
+    .bind(s.subject.kind())
+    .bind(s.subject.code())
+    .bind(s.challenge)
+    .bind(s.target_groups.join(","))
+    .bind(&refnis)
+    .bind(platform)
+    .bind(s.people)
+    .bind(&s.since)
+    .bind(s.evidence.join(","))
+    .bind(s.testimony.as_deref())
+    .bind(source.code())
+    .bind(source.id())
+    .bind(&month)
+    .bind(actor.account)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    count(&mut tx, "all", "all", &month, platform).await?;
+    count(&mut tx, "challenge", s.challenge, &month, platform).await?;
+    count(
+        &mut tx,
+        s.subject.kind(),
+        s.subject.code(),
+        &month,
+        platform,
+    )
+    .await?;
+    for g in &s.target_groups {
+        count(&mut tx, "target_group", g, &month, platform).await?;
+    }
+    let detail = match s.testimony_client {
+        Some(c) => format!("source={} testimony_client={c}", source.code()),
+        None => format!("source={}", source.code()),
+    };
+    audit::record(
+        &mut tx,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "signal.create",
+            entity: "signal",
+            entity_id: Some(id),
+            detail: &detail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A signal as lists and dossiers show it: de-identified fields only (the testimony is
+/// filled in only where it may be shown).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct SignalRow {
+    /// Id.
+    pub id: i64,
+    /// The contributing organisation.
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: String,
+    /// What goes wrong.
+    pub what: String,
+    /// Stemmed terms.
+    pub terms: String,
+    /// `right` or `life`.
+    pub subject_kind: String,
+    /// The right's id or the life domain's code.
+    pub subject: String,
+    /// Challenge code.
+    pub challenge: String,
+    /// Target groups, comma-separated codes.
+    pub target_groups: String,
+    /// Municipality.
+    pub refnis: String,
+    /// Its Dutch name.
+    pub municipality_nl: String,
+    /// Its French name.
+    pub municipality_fr: String,
+    /// Region (platform id).
+    pub platform_id: i64,
+    /// People touched.
+    pub people: i64,
+    /// Since (`YYYY-MM`).
+    pub since: String,
+    /// Kinds of evidence, comma-separated.
+    pub evidence: String,
+    /// The testimony, where it may be shown.
+    pub testimony: Option<String>,
+    /// Source code.
+    pub source: String,
+    /// Its dossier.
+    pub dossier_id: Option<i64>,
+    /// Registered (ms).
+    pub created_at: i64,
+}
+
+impl SignalRow {
+    /// The target groups' codes.
+    pub fn groups(&self) -> Vec<&str> {
+        self.target_groups
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+    /// The kinds of evidence.
+    pub fn evidence_kinds(&self) -> Vec<&str> {
+        self.evidence.split(',').filter(|s| !s.is_empty()).collect()
+    }
+}
+
+const SELECT: &str = "SELECT s.id, s.org_id, o.name AS org_name, s.what, s.terms, s.subject_kind, s.subject, s.challenge, s.target_groups, s.refnis, \
+    m.name_nl AS municipality_nl, m.name_fr AS municipality_fr, s.platform_id, s.people, s.since, s.evidence, TESTIMONY AS testimony, s.source, s.dossier_id, s.created_at \
+    FROM signals s JOIN organisations o ON o.id = s.org_id JOIN municipalities m ON m.refnis = s.refnis";
+
+fn select(with_testimony: bool) -> String {
+    SELECT.replace(
+        "TESTIMONY",
+        if with_testimony {
+            "s.testimony"
+        } else {
+            "NULL"
+        },
+    )
+}
+
+/// The organisation's own signals, newest first.
+pub async fn own_signals(db: &Db, actor: &Actor) -> Result<Vec<SignalRow>, StoreError> {
+    let org = org_of(actor)?;
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE s.org_id = $1 ORDER BY s.id DESC LIMIT 200",
+        select(true)
+    ))
+    .bind(org)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// One signal: the testimony is shown to its own organisation, and to others once the
+/// signal is in a dossier (the purpose of the consent). A signal of another organisation
+/// that is in no dossier is only visible through [`suggestions`].
+pub async fn get_signal(db: &Db, actor: &Actor, id: i64) -> Result<SignalRow, StoreError> {
+    let row: SignalRow = sqlx::query_as(&format!("{} WHERE s.id = $1", select(true)))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if actor.org == Some(row.org_id) || row.dossier_id.is_some() {
+        Ok(row)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// A bundling suggestion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// The similar signal (without testimony).
+    pub signal: SignalRow,
+    /// Score in percent.
+    pub score: i64,
+    /// Text similarity in percent.
+    pub text: i64,
+    /// Same right or life domain.
+    pub same_subject: bool,
+    /// Same challenge.
+    pub same_challenge: bool,
+    /// Same region.
+    pub same_region: bool,
+}
+
+/// Signals of other organisations, not yet in a dossier, that look like `signal`: the 2,000
+/// most recent with the same right or life domain, challenge or region, ranked by text
+/// similarity (stemmed Dutch and French) and those three; at most `limit`, 25 % or more.
+pub async fn suggestions(
+    db: &Db,
+    signal: &SignalRow,
+    limit: usize,
+) -> Result<Vec<Suggestion>, StoreError> {
+    let sql = format!(
+        "{} WHERE s.id IN (SELECT id FROM (\
+           SELECT id FROM signals WHERE subject = $1 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT 700) a \
+           UNION SELECT id FROM (SELECT id FROM signals WHERE challenge = $2 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT 700) b \
+           UNION SELECT id FROM (SELECT id FROM signals WHERE platform_id = $3 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT 700) c)",
+        select(false)
+    );
+    let rows: Vec<SignalRow> = sqlx::query_as(&sql)
+        .bind(&signal.subject)
+        .bind(&signal.challenge)
+        .bind(signal.platform_id)
+        .bind(signal.org_id)
+        .fetch_all(db.reader())
+        .await?;
+    Ok(rank_rows(signal, rows, limit))
+}
+
+/// Ranks `rows` against `signal` (pure; also used for a chair's region list).
+pub fn rank_rows(signal: &SignalRow, rows: Vec<SignalRow>, limit: usize) -> Vec<Suggestion> {
+    use sterk_signals::similarity::{Doc, rank};
+    let q = Doc {
+        terms: &signal.terms,
+        subject: &signal.subject,
+        challenge: &signal.challenge,
+        region: signal.platform_id,
+    };
+    let docs: Vec<Doc<'_>> = rows
+        .iter()
+        .map(|r| Doc {
+            terms: &r.terms,
+            subject: &r.subject,
+            challenge: &r.challenge,
+            region: r.platform_id,
+        })
+        .collect();
+    let ranked = rank(&q, &docs, 0.25, limit);
+    let mut slots: Vec<Option<SignalRow>> = rows.into_iter().map(Some).collect();
+    ranked
+        .into_iter()
+        .filter_map(|s| {
+            slots
+                .get_mut(s.index)
+                .and_then(Option::take)
+                .map(|row| Suggestion {
+                    signal: row,
+                    score: (s.total * 100.0).round() as i64,
+                    text: (s.text * 100.0).round() as i64,
+                    same_subject: s.same_subject,
+                    same_challenge: s.same_challenge,
+                    same_region: s.same_region,
+                })
+        })
+        .collect()
+}
+
+/// Signals of a region not yet in a dossier, newest first (for the chair's bundling list).
+pub async fn open_in_region(
+    db: &Db,
+    platform: i64,
+    limit: i64,
+) -> Result<Vec<SignalRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE s.platform_id = $1 AND s.dossier_id IS NULL ORDER BY s.id DESC LIMIT $2",
+        select(false)
+    ))
+    .bind(platform)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// A dossier.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct DossierRow {
+    /// Id.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Short description.
+    pub summary: String,
+    /// Status code.
+    pub status: String,
+    /// Reason of a rejection.
+    pub rejection_reason: Option<String>,
+    /// The platform it belongs to (a region, or the Flemish platform).
+    pub platform_id: i64,
+    /// The platform's Dutch name.
+    pub platform_nl: String,
+    /// Its French name.
+    pub platform_fr: String,
+    /// The trekker.
+    pub trekker_account_id: i64,
+    /// The trekker's name.
+    pub trekker_name: String,
+    /// The trekker's organisation, if any.
+    pub trekker_org_id: Option<i64>,
+    /// The Flemish dossier it was bundled into.
+    pub parent_id: Option<i64>,
+    /// When it was forwarded to the Flemish platform (ms).
+    pub forwarded_at: Option<i64>,
+    /// Analysis.
+    pub analysis: String,
+    /// Proposals.
+    pub proposals: String,
+    /// Criterion: clear.
+    pub criteria_clear: i64,
+    /// Criterion: neutral.
+    pub criteria_neutral: i64,
+    /// Criterion: recognised.
+    pub criteria_recognised: i64,
+    /// Criterion: shared.
+    pub criteria_shared: i64,
+    /// Reviewer.
+    pub reviewed_by: Option<i64>,
+    /// Reviewer's name.
+    pub reviewer_name: Option<String>,
+    /// When reviewed (ms).
+    pub reviewed_at: Option<i64>,
+    /// Created (ms).
+    pub created_at: i64,
+    /// Last change (ms).
+    pub updated_at: i64,
+    /// Number of signals (its own and those of bundled dossiers).
+    pub signal_count: i64,
+}
+
+impl DossierRow {
+    /// The state.
+    pub fn state(&self) -> DossierStatus {
+        DossierStatus::parse(&self.status).unwrap_or(DossierStatus::Gemeld)
+    }
+    /// The four criteria.
+    pub fn criteria(&self) -> Criteria {
+        Criteria {
+            clear: self.criteria_clear == 1,
+            neutral: self.criteria_neutral == 1,
+            recognised: self.criteria_recognised == 1,
+            shared: self.criteria_shared == 1,
+        }
+    }
+    /// Whether it is a dossier of the Flemish platform.
+    pub fn is_flemish(&self) -> bool {
+        self.platform_id == FLEMISH_PLATFORM
+    }
+}
+
+const DOSSIER: &str = "SELECT d.id, d.title, d.summary, d.status, d.rejection_reason, d.platform_id, p.name_nl AS platform_nl, p.name_fr AS platform_fr, \
+    d.trekker_account_id, t.display_name AS trekker_name, d.trekker_org_id, d.parent_id, d.forwarded_at, d.analysis, d.proposals, \
+    d.criteria_clear, d.criteria_neutral, d.criteria_recognised, d.criteria_shared, d.reviewed_by, r.display_name AS reviewer_name, d.reviewed_at, \
+    d.created_at, d.updated_at, \
+    (SELECT COUNT(*) FROM signals s WHERE s.dossier_id = d.id OR s.dossier_id IN (SELECT c.id FROM signal_dossiers c WHERE c.parent_id = d.id)) AS signal_count \
+    FROM signal_dossiers d JOIN platforms p ON p.id = d.platform_id JOIN accounts t ON t.id = d.trekker_account_id LEFT JOIN accounts r ON r.id = d.reviewed_by";
+
+/// One dossier.
+pub async fn get_dossier(db: &Db, id: i64) -> Result<DossierRow, StoreError> {
+    sqlx::query_as(&format!("{DOSSIER} WHERE d.id = $1"))
+        .bind(id)
+        .fetch_optional(db.reader())
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Which dossiers a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum DossierFilter {
+    /// All of them, newest first.
+    All,
+    /// Those of one platform.
+    Platform(i64),
+    /// Regional dossiers forwarded to the Flemish platform.
+    Forwarded,
+    /// Reported ones (the public page).
+    Reported,
+}
+
+/// Dossiers, newest change first (at most 500).
+pub async fn dossiers(db: &Db, filter: DossierFilter) -> Result<Vec<DossierRow>, StoreError> {
+    let (cond, arg) = match filter {
+        DossierFilter::All => ("1 = 1", 0),
+        DossierFilter::Platform(p) => ("d.platform_id = $1", p),
+        DossierFilter::Forwarded => (
+            "d.forwarded_at IS NOT NULL AND d.platform_id <> $1",
+            FLEMISH_PLATFORM,
+        ),
+        DossierFilter::Reported => (
+            "d.status IN ('gerapporteerd', 'beslist', 'actie', 'teruggekoppeld')",
+            0,
+        ),
+    };
+    let sql = format!("{DOSSIER} WHERE {cond} ORDER BY d.updated_at DESC, d.id DESC LIMIT 500");
+    let mut q = sqlx::query_as(&sql);
+    if sql.contains("$1") {
+        q = q.bind(arg);
+    }
+    Ok(q.fetch_all(db.reader()).await?)
+}
+
+/// The dossiers bundled into a Flemish dossier.
+pub async fn children(db: &Db, id: i64) -> Result<Vec<DossierRow>, StoreError> {
+    Ok(
+        sqlx::query_as(&format!("{DOSSIER} WHERE d.parent_id = $1 ORDER BY d.id"))
+            .bind(id)
+            .fetch_all(db.reader())
+            .await?,
+    )
+}
+
+/// The signals of a dossier (its own and those of bundled dossiers), with testimonies.
+pub async fn dossier_signals(db: &Db, id: i64) -> Result<Vec<SignalRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE s.dossier_id = $1 OR s.dossier_id IN (SELECT c.id FROM signal_dossiers c WHERE c.parent_id = $1) ORDER BY s.id LIMIT 1000",
+        select(true)
+    ))
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+async fn event(
+    tx: &mut Tx,
+    actor: &Actor,
+    dossier: i64,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    detail: &str,
+) -> Result<(), StoreError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO signal_dossier_events (dossier_id, at, account_id, kind, from_status, to_status, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(dossier)
+    .bind(now)
+    .bind(actor.account)
+    .bind(kind)
+    .bind(from)
+    .bind(to)
+    .bind(detail)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE signal_dossiers SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(dossier)
+        .execute(&mut **tx)
+        .await?;
+    let action = format!("dossier.{kind}");
+    audit::record(
+        tx,
+        Entry {
+            account: Some(actor.account),
+            org: actor.org,
+            action: &action,
+            entity: "signal_dossier",
+            entity_id: Some(dossier),
+            detail: to.unwrap_or(""),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn attach(tx: &mut Tx, dossier: i64, signals: &[i64]) -> Result<(), StoreError> {
+    for s in signals {
+        let n =
+            sqlx::query("UPDATE signals SET dossier_id = $1 WHERE id = $2 AND dossier_id IS NULL")
+                .bind(dossier)
+                .bind(s)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Refused("signal_already_bundled"));
+        }
+    }
+    Ok(())
+}
+
+/// A new dossier.
+#[derive(Debug, Clone)]
+pub struct NewDossier<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Short description.
+    pub summary: &'a str,
+    /// The platform it belongs to.
+    pub platform: i64,
+    /// Signals to bundle (none yet in a dossier).
+    pub signals: &'a [i64],
+    /// Regional dossiers to bundle (for a Flemish dossier: forwarded, not yet bundled).
+    pub dossiers: &'a [i64],
+}
+
+/// Creates a dossier with the actor as trekker, bundling signals (and, on the Flemish
+/// platform, forwarded regional dossiers), in one transaction.
+pub async fn create_dossier(db: &Db, actor: &Actor, d: &NewDossier<'_>) -> Result<i64, StoreError> {
+    if d.signals.is_empty() && d.dossiers.is_empty() {
+        return Err(StoreError::Refused("dossier_without_signals"));
+    }
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO signal_dossiers (title, summary, status, platform_id, trekker_account_id, trekker_org_id, created_by, created_at, updated_at) \
+         VALUES ($1, $2, 'gemeld', $3, $4, $5, $4, $6, $6) RETURNING id",
+    )
+    .bind(d.title)
+    .bind(d.summary)
+    .bind(d.platform)
+    .bind(actor.account)
+    .bind(actor.org)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    attach(&mut tx, id, d.signals).await?;
+    for child in d.dossiers {
+        let n = sqlx::query(
+            "UPDATE signal_dossiers SET parent_id = $1 WHERE id = $2 AND parent_id IS NULL AND forwarded_at IS NOT NULL AND id <> $1",
+        )
+        .bind(id)
+        .bind(child)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::Refused("dossier_not_forwarded"));
+        }
+        event(&mut tx, actor, *child, "bundled_upward", None, None, "").await?;
+    }
+    event(&mut tx, actor, id, "created", None, Some("gemeld"), "").await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds signals to an open dossier.
+pub async fn add_signals(
+    db: &Db,
+    actor: &Actor,
+    dossier: i64,
+    signals: &[i64],
+) -> Result<(), StoreError> {
+    let d = get_dossier(db, dossier).await?;
+    if !d.state().is_open() {
+        return Err(StoreError::Refused("dossier_not_open"));
+    }
+    let mut tx = db.begin().await?;
+    attach(&mut tx, dossier, signals).await?;
+    event(&mut tx, actor, dossier, "signals_added", None, None, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn facts_counts(tx: &mut Tx, id: i64) -> Result<(i64, i64), StoreError> {
+    let (signals,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM signals s WHERE s.dossier_id = $1 OR s.dossier_id IN (SELECT c.id FROM signal_dossiers c WHERE c.parent_id = $1)",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let (responses,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM signal_responses WHERE dossier_id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok((signals, responses))
+}
+
+/// Moves a dossier to `to`; the state machine decides (`sterk_signals::dossier`), and a
+/// concurrent change is refused (`dossier_changed`) instead of overwritten.
+pub async fn transition(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    to: DossierStatus,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    let d = get_dossier(db, id).await?;
+    let mut tx = db.begin().await?;
+    let (signals, responses) = facts_counts(&mut tx, id).await?;
+    let from = d.state();
+    let facts = Facts {
+        signals,
+        analysis: &d.analysis,
+        criteria: d.criteria(),
+        reviewed: d.reviewed_by.is_some(),
+        responses,
+        reason,
+    };
+    from.transition(to, &facts).map_err(StoreError::Refused)?;
+    let n = sqlx::query(
+        "UPDATE signal_dossiers SET status = $1, rejection_reason = COALESCE($2, rejection_reason) WHERE id = $3 AND status = $4",
+    )
+    .bind(to.code())
+    .bind(reason.filter(|_| to == DossierStatus::Afgewezen))
+    .bind(id)
+    .bind(from.code())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused("dossier_changed"));
+    }
+    event(
+        &mut tx,
+        actor,
+        id,
+        "status",
+        Some(from.code()),
+        Some(to.code()),
+        reason.unwrap_or(""),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Saves the analysis and the proposals (not after the report).
+pub async fn save_analysis(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    analysis: &str,
+    proposals: &str,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE signal_dossiers SET analysis = $1, proposals = $2 WHERE id = $3 AND status IN ('gemeld', 'verzameld', 'gebundeld', 'geanalyseerd')",
+    )
+    .bind(analysis)
+    .bind(proposals)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused("dossier_reported"));
+    }
+    event(&mut tx, actor, id, "analysis", None, None, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records the reviewer's check of the four criteria and their signature. The trekker
+/// cannot review their own dossier; a reported dossier is not reviewed again.
+pub async fn review(db: &Db, actor: &Actor, id: i64, c: Criteria) -> Result<(), StoreError> {
+    let d = get_dossier(db, id).await?;
+    if d.trekker_account_id == actor.account {
+        return Err(StoreError::Refused("reviewer_is_trekker"));
+    }
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE signal_dossiers SET criteria_clear = $1, criteria_neutral = $2, criteria_recognised = $3, criteria_shared = $4, reviewed_by = $5, reviewed_at = $6 \
+         WHERE id = $7 AND status IN ('gemeld', 'verzameld', 'gebundeld', 'geanalyseerd')",
+    )
+    .bind(i64::from(c.clear))
+    .bind(i64::from(c.neutral))
+    .bind(i64::from(c.recognised))
+    .bind(i64::from(c.shared))
+    .bind(actor.account)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused("dossier_reported"));
+    }
+    let detail = Criteria::CODES
+        .iter()
+        .filter(|k| c.get(k))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(",");
+    event(&mut tx, actor, id, "review", None, None, &detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Co-signs a dossier in the name of the actor's organisation (once per organisation).
+pub async fn cosign(db: &Db, actor: &Actor, id: i64) -> Result<(), StoreError> {
+    let org = org_of(actor)?;
+    get_dossier(db, id).await?;
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "INSERT INTO signal_cosigners (dossier_id, org_id, account_id, at) VALUES ($1, $2, $3, $4) ON CONFLICT (dossier_id, org_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(org)
+    .bind(actor.account)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused("already_cosigned"));
+    }
+    event(&mut tx, actor, id, "cosigned", None, None, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A co-signing organisation.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct CosignerRow {
+    /// Organisation.
+    pub org_id: i64,
+    /// Its name.
+    pub org_name: String,
+    /// Its kind.
+    pub org_kind: String,
+    /// When (ms).
+    pub at: i64,
+}
+
+/// The co-signers of a dossier.
+pub async fn cosigners(db: &Db, id: i64) -> Result<Vec<CosignerRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT c.org_id, o.name AS org_name, o.kind AS org_kind, c.at FROM signal_cosigners c JOIN organisations o ON o.id = c.org_id WHERE c.dossier_id = $1 ORDER BY c.at",
+    )
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// Adds a comment, or a validation: only an association where people in poverty speak
+/// (organisation kind `armoedevereniging`) can validate, and it is recorded as such.
+pub async fn comment(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    validation: bool,
+    body: &str,
+) -> Result<(), StoreError> {
+    get_dossier(db, id).await?;
+    let mut tx = db.begin().await?;
+    if validation {
+        let kind: Option<(String,)> =
+            sqlx::query_as("SELECT kind FROM organisations WHERE id = $1")
+                .bind(actor.org)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if kind.is_none_or(|(k,)| k != "armoedevereniging") {
+            return Err(StoreError::Refused("validation_needs_armoedevereniging"));
+        }
+    }
+    let kind = if validation { "validation" } else { "comment" };
+    sqlx::query(
+        "INSERT INTO signal_comments (dossier_id, org_id, account_id, kind, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(actor.org)
+    .bind(actor.account)
+    .bind(kind)
+    .bind(body)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    event(&mut tx, actor, id, kind, None, None, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A comment or validation.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct CommentRow {
+    /// Id.
+    pub id: i64,
+    /// `comment` or `validation`.
+    pub kind: String,
+    /// The text.
+    pub body: String,
+    /// The organisation's name, if any.
+    pub org_name: Option<String>,
+    /// Its kind (`armoedevereniging`, …).
+    pub org_kind: Option<String>,
+    /// Who.
+    pub account_name: String,
+    /// When (ms).
+    pub at: i64,
+}
+
+/// Comments and validations of a dossier, oldest first.
+pub async fn comments(db: &Db, id: i64) -> Result<Vec<CommentRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.kind, c.body, o.name AS org_name, o.kind AS org_kind, a.display_name AS account_name, c.at FROM signal_comments c \
+         LEFT JOIN organisations o ON o.id = c.org_id JOIN accounts a ON a.id = c.account_id WHERE c.dossier_id = $1 ORDER BY c.id",
+    )
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// Forwards a regional dossier to the Flemish platform (once; not a rejected one).
+pub async fn forward(db: &Db, actor: &Actor, id: i64) -> Result<(), StoreError> {
+    let d = get_dossier(db, id).await?;
+    if d.is_flemish() {
+        return Err(StoreError::Refused("dossier_already_flemish"));
+    }
+    if d.state() == DossierStatus::Afgewezen {
+        return Err(StoreError::Refused("dossier_closed"));
+    }
+    let mut tx = db.begin().await?;
+    let n = sqlx::query(
+        "UPDATE signal_dossiers SET forwarded_at = $1 WHERE id = $2 AND forwarded_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 0 {
+        return Err(StoreError::Refused("dossier_already_forwarded"));
+    }
+    event(&mut tx, actor, id, "forwarded", None, None, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A policy response.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct ResponseRow {
+    /// Id.
+    pub id: i64,
+    /// The dossier.
+    pub dossier_id: i64,
+    /// The dossier's title.
+    pub dossier_title: String,
+    /// Who responded (a minister, a city council, an agency).
+    pub responder: String,
+    /// When it was decided (`YYYY-MM-DD`).
+    pub decided_on: String,
+    /// What was decided.
+    pub decision: String,
+    /// When it was recorded (ms).
+    pub recorded_at: i64,
+}
+
+/// Records a policy response on a reported dossier.
+pub async fn record_response(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    responder: &str,
+    decided_on: Date,
+    decision: &str,
+) -> Result<i64, StoreError> {
+    let d = get_dossier(db, id).await?;
+    if !d.state().is_reported() {
+        return Err(StoreError::Refused("dossier_not_reported"));
+    }
+    let mut tx = db.begin().await?;
+    let (rid,): (i64,) = sqlx::query_as(
+        "INSERT INTO signal_responses (dossier_id, responder, decided_on, decision, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(id)
+    .bind(responder)
+    .bind(sterk_domain::values::format_date(decided_on))
+    .bind(decision)
+    .bind(actor.account)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    event(&mut tx, actor, id, "response", None, None, "").await?;
+    tx.commit().await?;
+    Ok(rid)
+}
+
+const RESPONSES: &str = "SELECT r.id, r.dossier_id, d.title AS dossier_title, r.responder, r.decided_on, r.decision, r.recorded_at FROM signal_responses r JOIN signal_dossiers d ON d.id = r.dossier_id";
+
+/// The responses on a dossier, oldest first.
+pub async fn responses(db: &Db, id: i64) -> Result<Vec<ResponseRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{RESPONSES} WHERE r.dossier_id = $1 ORDER BY r.id"
+    ))
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// The responses on every reported dossier (for the public page), newest first.
+pub async fn public_responses(db: &Db) -> Result<Vec<ResponseRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{RESPONSES} WHERE d.status IN ('gerapporteerd', 'beslist', 'actie', 'teruggekoppeld') ORDER BY r.id DESC LIMIT 500"
+    ))
+    .fetch_all(db.reader())
+    .await?)
+}
+
+const MINE: &str = "SELECT s.dossier_id FROM signals s WHERE s.created_by = $1 AND s.dossier_id IS NOT NULL \
+    UNION SELECT c.parent_id FROM signals s JOIN signal_dossiers c ON c.id = s.dossier_id WHERE s.created_by = $1 AND c.parent_id IS NOT NULL";
+
+/// The inbox of a contributor: policy responses on every dossier (or Flemish dossier) that
+/// holds a signal the account registered, newest first.
+pub async fn inbox(db: &Db, actor: &Actor) -> Result<Vec<ResponseRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{RESPONSES} WHERE r.dossier_id IN ({MINE}) ORDER BY r.id DESC LIMIT 200"
+    ))
+    .bind(actor.account)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// One entry of a dossier's history.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct EventRow {
+    /// Id.
+    pub id: i64,
+    /// The dossier.
+    pub dossier_id: i64,
+    /// The dossier's title.
+    pub dossier_title: String,
+    /// When (ms).
+    pub at: i64,
+    /// Who.
+    pub account_name: Option<String>,
+    /// What kind of change (`created`, `status`, `review`, `cosigned`, …).
+    pub kind: String,
+    /// State before.
+    pub from_status: Option<String>,
+    /// State after.
+    pub to_status: Option<String>,
+    /// Detail (a reason, the criteria checked).
+    pub detail: String,
+}
+
+const EVENTS: &str = "SELECT e.id, e.dossier_id, d.title AS dossier_title, e.at, a.display_name AS account_name, e.kind, e.from_status, e.to_status, e.detail \
+    FROM signal_dossier_events e JOIN signal_dossiers d ON d.id = e.dossier_id LEFT JOIN accounts a ON a.id = e.account_id";
+
+/// The history of a dossier, oldest first.
+pub async fn history(db: &Db, id: i64) -> Result<Vec<EventRow>, StoreError> {
+    Ok(
+        sqlx::query_as(&format!("{EVENTS} WHERE e.dossier_id = $1 ORDER BY e.id"))
+            .bind(id)
+            .fetch_all(db.reader())
+            .await?,
+    )
+}
+
+/// Changes of state of the contributor's dossiers, newest first (the inbox's second part).
+pub async fn inbox_events(db: &Db, actor: &Actor) -> Result<Vec<EventRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{EVENTS} WHERE e.kind IN ('status', 'forwarded', 'bundled_upward') AND e.dossier_id IN ({MINE}) ORDER BY e.id DESC LIMIT 100"
+    ))
+    .bind(actor.account)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// A candidate (from the rights module or a call round) the organisation can turn into a
+/// signal.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct CandidateRow {
+    /// `signal_candidate` or `help_candidate`.
+    pub kind: String,
+    /// Id.
+    pub id: i64,
+    /// The right concerned (signal candidates).
+    pub right_id: Option<String>,
+    /// The barrier or the need, in the worker's words.
+    pub text: String,
+    /// Municipality.
+    pub refnis: Option<String>,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+/// Open candidates of the actor's organisation, newest first. Help-request candidates do
+/// not name the person here (their client id stays in the call round).
+pub async fn candidates(db: &Db, actor: &Actor) -> Result<Vec<CandidateRow>, StoreError> {
+    let org = org_of(actor)?;
+    let mut rows: Vec<CandidateRow> = sqlx::query_as(
+        "SELECT 'signal_candidate' AS kind, id, right_id, barrier AS text, refnis, created_at FROM signal_candidates WHERE org_id = $1 AND status = 'candidate' ORDER BY id DESC LIMIT 100",
+    )
+    .bind(org)
+    .fetch_all(db.reader())
+    .await?;
+    let help: Vec<CandidateRow> = sqlx::query_as(
+        "SELECT 'help_candidate' AS kind, h.id, NULL AS right_id, h.need AS text, c.refnis, h.created_at FROM help_request_candidates h \
+         LEFT JOIN clients c ON c.id = h.client_id WHERE h.org_id = $1 AND h.status = 'candidate' ORDER BY h.id DESC LIMIT 100",
+    )
+    .bind(org)
+    .fetch_all(db.reader())
+    .await?;
+    rows.extend(help);
+    Ok(rows)
+}
+
+/// One candidate of the organisation, still open.
+pub async fn candidate(
+    db: &Db,
+    actor: &Actor,
+    kind: &str,
+    id: i64,
+) -> Result<CandidateRow, StoreError> {
+    candidates(db, actor)
+        .await?
+        .into_iter()
+        .find(|c| c.kind == kind && c.id == id)
+        .ok_or(StoreError::NotFound)
+}
+
+/// One cell of the figures.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, PartialEq, Eq)]
+pub struct CountRow {
+    /// Dimension (`all`, `challenge`, `right`, `life`, `target_group`, `region`, `month`).
+    pub dimension: String,
+    /// Code within it.
+    pub code: String,
+    /// Signals.
+    pub n: i64,
+}
+
+/// Figures of all organisations (optionally of one region), from the counts: per
+/// challenge, right, life domain and target group, and per region and month of all signals.
+/// The caller hides cells under 5 (they are shown outside the contributing organisation).
+pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, StoreError> {
+    let (cond, bind) = match platform {
+        Some(p) => ("WHERE platform_id = $1", Some(p)),
+        None => ("", None),
+    };
+    let mut out = Vec::new();
+    for sql in [
+        format!(
+            "SELECT dimension, code, CAST(SUM(n) AS BIGINT) AS n FROM signal_counts {cond} GROUP BY dimension, code ORDER BY dimension, code"
+        ),
+        format!(
+            "SELECT 'region' AS dimension, CAST(platform_id AS TEXT) AS code, CAST(SUM(n) AS BIGINT) AS n FROM signal_counts {} dimension = 'all' GROUP BY platform_id ORDER BY platform_id",
+            if cond.is_empty() {
+                "WHERE"
+            } else {
+                "WHERE platform_id = $1 AND"
+            }
+        ),
+        format!(
+            "SELECT 'month' AS dimension, month AS code, CAST(SUM(n) AS BIGINT) AS n FROM signal_counts {} dimension = 'all' GROUP BY month ORDER BY month",
+            if cond.is_empty() {
+                "WHERE"
+            } else {
+                "WHERE platform_id = $1 AND"
+            }
+        ),
+    ] {
+        let mut q = sqlx::query_as::<_, CountRow>(&sql);
+        if let Some(p) = bind {
+            q = q.bind(p);
+        }
+        out.extend(
+            q.fetch_all(db.reader())
+                .await?
+                .into_iter()
+                .filter(|r| r.dimension != "all"),
+        );
+    }
+    Ok(out)
+}
+
+/// The figures of the actor's own organisation (not suppressed: they stay inside it).
+pub async fn own_figures(db: &Db, actor: &Actor) -> Result<Vec<CountRow>, StoreError> {
+    let org = org_of(actor)?;
+    let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT challenge, subject_kind, subject, target_groups, platform_id, month FROM signals WHERE org_id = $1",
+    )
+    .bind(org)
+    .fetch_all(db.reader())
+    .await?;
+    let mut counts: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    let mut add = |d: &str, c: &str| *counts.entry((d.to_owned(), c.to_owned())).or_insert(0) += 1;
+    for (challenge, kind, subject, groups, platform, month) in &rows {
+        add("challenge", challenge);
+        add(kind, subject);
+        for g in groups.split(',').filter(|g| !g.is_empty()) {
+            add("target_group", g);
+        }
+        add("region", &platform.to_string());
+        add("month", month);
+    }
+    Ok(counts
+        .into_iter()
+        .map(|((dimension, code), n)| CountRow { dimension, code, n })
+        .collect())
+}
+
+/// Demo accounts of the signals module: a social worker in each other demo organisation
+/// (the organisation administrator of the armoedevereniging validates and co-signs).
+pub const DEMO_SIGNAL_ACCOUNTS: [(&str, &str, &str); 4] = [
+    ("werker@caw-antwerpen.demo", "CAW Antwerpen", "Ines Wouters"),
+    (
+        "werker@buurtwerk-leuven.demo",
+        "Buurtwerk Leuven",
+        "Tom Jacobs",
+    ),
+    (
+        "beheer@de-keeting.demo",
+        "Armoedevereniging De Keeting",
+        "Rita Goossens",
+    ),
+    (
+        "werker@sob-brussel.demo",
+        "Samenlevingsopbouw Brussel",
+        "Yasmina Benali",
+    ),
+];
+
+/// The demo set of the signals module (called by `demo::load`): a handful of signals of
+/// five organisations, Dutch and French, one dossier under way, one candidate from a refused
+/// right, and an anonymous-signal consent for the testimony.
+pub async fn demo(db: &Db, password: &str) -> Result<(), StoreError> {
+    use sterk_domain::access::Role;
+    use sterk_domain::values::Refnis;
+    use sterk_signals::form::Subject;
+    let find = |sql: &'static str, arg: &'static str| async move {
+        let row: Option<(i64,)> = sqlx::query_as(sql)
+            .bind(arg)
+            .fetch_optional(db.reader())
+            .await?;
+        row.map(|(id,)| id).ok_or(StoreError::NotFound)
+    };
+    let gent_worker = find(
+        "SELECT id FROM accounts WHERE email = $1",
+        "werker@ocmw-gent.demo",
+    )
+    .await?;
+    let gent = find("SELECT id FROM organisations WHERE name = $1", "OCMW Gent").await?;
+    let mut actors = vec![Actor {
+        account: gent_worker,
+        role: Role::SocialWorker,
+        org: Some(gent),
+        platform: None,
+    }];
+    for (email, org_name, display) in DEMO_SIGNAL_ACCOUNTS {
+        let org = find("SELECT id FROM organisations WHERE name = $1", org_name).await?;
+        let role = if email.starts_with("beheer") {
+            Role::OrgAdmin
+        } else {
+            Role::SocialWorker
+        };
+        let account = crate::accounts::create(
+            db,
+            None,
+            crate::accounts::NewAccount {
+                email: email.to_owned(),
+                display_name: display.to_owned(),
+                role,
+                org_id: Some(org),
+                platform_id: None,
+                password: password.to_owned(),
+                must_change_password: false,
+            },
+        )
+        .await?;
+        actors.push(Actor {
+            account,
+            role,
+            org: Some(org),
+            platform: None,
+        });
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    // The testimony of Mevrouw X. is used with her consent for anonymous use in signals.
+    let client = find("SELECT id FROM clients WHERE name = $1", "Mevrouw X.").await?;
+    crate::clients::record_consent(
+        db,
+        &actors[0],
+        client,
+        &crate::clients::ConsentInput {
+            purpose: ConsentPurpose::AnonymousSignal,
+            recipient_org: None,
+            method: sterk_domain::client::ConsentMethod::Oral,
+            given_on: today,
+            expires_on: None,
+            note: String::new(),
+        },
+    )
+    .await?;
+    type Spec<'a> = (
+        usize,
+        &'a str,
+        Subject,
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+        i64,
+        Option<&'a str>,
+    );
+    let specs: [Spec<'_>; 7] = [
+        (
+            0,
+            "Ouderen vragen de huurpremie niet aan: het formulier is alleen online en de brief van Wonen in Vlaanderen is te moeilijk.",
+            Subject::Right("vlaamse_huurpremie".into()),
+            "onderbescherming",
+            &["elderly", "low_income"],
+            "44021",
+            14,
+            Some("Ik kreeg een brief, maar ik begreep niet dat ik iets moest doen. Niemand belde."),
+        ),
+        (
+            0,
+            "Afspraken bij het OCMW kunnen enkel nog via een website; wie geen computer heeft, wacht weken.",
+            Subject::Life("digital"),
+            "digitalisering",
+            &["elderly", "newcomers"],
+            "44021",
+            30,
+            None,
+        ),
+        (
+            1,
+            "Huurders met een laag inkomen kennen de huurpremie niet; het formulier online is te moeilijk voor ouderen.",
+            Subject::Right("vlaamse_huurpremie".into()),
+            "onderbescherming",
+            &["elderly"],
+            "11002",
+            9,
+            None,
+        ),
+        (
+            2,
+            "Gezinnen in de wijk krijgen de schooltoeslag niet omdat gegevens ontbreken bij de uitbetaler.",
+            Subject::Right("schooltoeslag".into()),
+            "onderbescherming",
+            &["children", "single_parents"],
+            "24062",
+            6,
+            None,
+        ),
+        (
+            3,
+            "Mensen in armoede haken af bij de huurpremie: de brief is te moeilijk en het formulier enkel online.",
+            Subject::Right("vlaamse_huurpremie".into()),
+            "onderbescherming",
+            &["low_income"],
+            "71072",
+            11,
+            None,
+        ),
+        (
+            4,
+            "Les personnes âgées ne demandent pas la prime au loyer : le formulaire n'existe qu'en ligne et la lettre est trop difficile.",
+            Subject::Right("vlaamse_huurpremie".into()),
+            "onderbescherming",
+            &["elderly"],
+            "21004",
+            7,
+            None,
+        ),
+        (
+            4,
+            "Les rendez-vous au CPAS se prennent uniquement en ligne ; les personnes sans ordinateur attendent des semaines.",
+            Subject::Life("digital"),
+            "digitalisering",
+            &["elderly", "newcomers"],
+            "21004",
+            20,
+            None,
+        ),
+    ];
+    let mut ids = Vec::new();
+    for (who, what, subject, challenge, groups, nis, people, testimony) in specs {
+        let s = NewSignal {
+            what: what.to_owned(),
+            subject,
+            challenge: sterk_signals::form::challenges()
+                .find(|c| *c == challenge)
+                .unwrap_or("onderbescherming"),
+            target_groups: groups
+                .iter()
+                .filter_map(|g| {
+                    sterk_signals::form::TARGET_GROUPS
+                        .iter()
+                        .copied()
+                        .find(|t| t == g)
+                })
+                .collect(),
+            refnis: Refnis::parse(nis).map_err(StoreError::Refused)?,
+            people,
+            since: "2025-09".to_owned(),
+            evidence: if testimony.is_some() {
+                vec!["cases", "testimony"]
+            } else {
+                vec!["cases"]
+            },
+            testimony: testimony.map(str::to_owned),
+            testimony_client: testimony.map(|_| client),
+        };
+        ids.push(register(db, &actors[who], &s, Source::Form, today).await?);
+    }
+    // One dossier under way in Oost-Vlaanderen: the Gent worker bundled their signal about
+    // the rent premium with those of Antwerp, Limburg and Brussels; the analysis is written.
+    let dossier = create_dossier(
+        db,
+        &actors[0],
+        &NewDossier {
+            title: "De huurpremie bereikt ouderen en mensen in armoede niet",
+            summary: "Wie recht heeft op de Vlaamse huurpremie vraagt ze vaak niet aan: de brief is moeilijk en het formulier kan alleen online.",
+            platform: 4,
+            signals: &[ids[0], ids[2], ids[4], ids[5]],
+            dossiers: &[],
+        },
+    )
+    .await?;
+    for to in [DossierStatus::Verzameld, DossierStatus::Gebundeld] {
+        transition(db, &actors[0], dossier, to, None).await?;
+    }
+    save_analysis(
+        db,
+        &actors[0],
+        dossier,
+        "In drie regio's zien organisaties hetzelfde: de huurpremie wordt niet automatisch toegekend, de brief is moeilijk en de aanvraag kan alleen online.",
+        "Ken de huurpremie automatisch toe aan wie lang op een sociale woning wacht. Stuur een brief in eenvoudige taal.",
+    )
+    .await?;
+    comment(
+        db,
+        &actors[3],
+        dossier,
+        true,
+        "Onze leden herkennen dit: wie geen computer heeft, vraagt niets aan.",
+    )
+    .await?;
+    // A candidate from a refused right, waiting to become a signal.
+    crate::rights::create_signal_candidate(
+        db,
+        &actors[0],
+        "refused_right",
+        Some("vlaamse_huurpremie"),
+        "Aanvraag geweigerd omdat een attest van de huisbaas ontbreekt dat die niet wil geven.",
+        Some("44021"),
+    )
+    .await?;
+    Ok(())
+}

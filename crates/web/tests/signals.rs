@@ -1,0 +1,654 @@
+//! The signals module: registration with the personal-data check, signals from candidates,
+//! bundling suggestions, a dossier's whole life (review, co-signers, validation, forwarding,
+//! Flemish bundling, policy response, inbox, public page), figures with hidden small cells,
+//! and who may do what. Black-box, on a real port, with the demo data; the lifecycle runs on
+//! PostgreSQL too when `STERK_TEST_POSTGRES_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use common::{Client, TestApp};
+
+const WORKER: &str = "werker@ocmw-gent.demo";
+const CHAIR: &str = "voorzitter@platform-oost-vlaanderen.demo";
+const COORDINATOR: &str = "coordinator@vlaams-platform.demo";
+const KEETING: &str = "beheer@de-keeting.demo";
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    n
+}
+
+fn signal_form(what: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("what", what),
+        ("subject", "right:vlaamse_huurpremie"),
+        ("challenge", "onderbescherming"),
+        ("target_group", "elderly"),
+        ("target_group", "low_income"),
+        ("refnis", "44021"),
+        ("people", "12"),
+        ("since", "2025-03"),
+        ("evidence", "cases"),
+    ]
+}
+
+fn attr_after<'a>(body: &'a str, marker: &str) -> &'a str {
+    let start = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in page"))
+        + marker.len();
+    let rest = &body[start..];
+    &rest[..rest.find('"').unwrap()]
+}
+
+fn id_from(location: &Option<String>, prefix: &str) -> i64 {
+    location
+        .as_deref()
+        .unwrap()
+        .strip_prefix(prefix)
+        .unwrap()
+        .split('#')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn personal_data_is_caught_before_saving_and_the_text_is_kept() {
+    let app = TestApp::start_postgres("signals_pii").await;
+    let mut c = app.login(WORKER).await;
+    assert_eq!(c.get("/signals/new").await.status, 200);
+    let before = count(&app, "SELECT COUNT(*) FROM signals").await;
+
+    // A national number with a valid checksum and a client's name: refused, text kept.
+    let what = "Amina (85.07.30-033.28) kreeg de huurpremie niet: het formulier is te moeilijk.";
+    let page = c.post("/signals/new", &signal_form(what)).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("rijksregisternummer"), "{}", page.body);
+    assert!(page.body.contains("naam van een cliënt"));
+    assert!(page.body.contains("<mark>85.07.30-033.28</mark>"));
+    assert!(
+        page.body.contains("Haal dit weg voor je bewaart"),
+        "no confirmation possible"
+    );
+    assert!(!page.body.contains("name=\"pii_ok_what\""));
+    assert!(
+        page.body
+            .contains("kreeg de huurpremie niet: het formulier is te moeilijk.")
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM signals").await,
+        before,
+        "nothing saved"
+    );
+
+    // A phone number and a street address can be false alarms: a confirmation of exactly
+    // these findings lets it through; a different text needs a new look.
+    let what = "Bellen naar 0470 12 34 56 of langsgaan in de Kerkstraat 12 helpt niet.";
+    let page = c.post("/signals/new", &signal_form(what)).await;
+    assert_eq!(page.status, 422);
+    let fp = attr_after(&page.body, "name=\"pii_ok_what\" value=\"").to_owned();
+    let mut form =
+        signal_form("Bellen naar 0470 12 34 57 of langsgaan in de Kerkstraat 12 helpt niet.");
+    form.push(("pii_ok_what", &fp));
+    assert_eq!(
+        c.post("/signals/new", &form).await.status,
+        422,
+        "other text, other findings"
+    );
+    let mut form = signal_form(what);
+    form.push(("pii_ok_what", &fp));
+    let page = c.post("/signals/new", &form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    // A clean text is saved at once; the figures' counts follow in the same transaction.
+    let page = c
+        .post(
+            "/signals/new",
+            &signal_form("Ouderen vragen de huurpremie niet aan."),
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let id = id_from(&page.location, "/signals/");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM signals").await,
+        before + 2
+    );
+    let all: i64 = count(
+        &app,
+        "SELECT CAST(SUM(n) AS BIGINT) FROM signal_counts WHERE dimension = 'all'",
+    )
+    .await;
+    assert_eq!(all, before + 2);
+    let page = c.get(&format!("/signals/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Ouderen vragen de huurpremie niet aan."));
+
+    // Every other problem is named on its field, and the answers are kept.
+    let page = c
+        .post(
+            "/signals/new",
+            &[
+                ("what", "Wachtlijsten"),
+                ("people", "nul"),
+                ("since", "2099-01"),
+                ("refnis", "44021"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    for msg in [
+        "Dit veld is verplicht",
+        "Kies er minstens één",
+        "Vul een geheel getal in",
+        "Deze datum ligt in de toekomst",
+    ] {
+        assert!(page.body.contains(msg), "{msg}");
+    }
+    assert!(page.body.contains(">Wachtlijsten</textarea>"));
+}
+
+#[tokio::test]
+async fn a_testimony_needs_the_anonymous_signal_consent() {
+    let app = TestApp::start().await;
+    let mut c = app.login(WORKER).await;
+    let page = c.get("/signals/new").await;
+    // Only Mevrouw X. gave the consent in the demo set.
+    assert!(page.body.contains(">Mevrouw X.</option>"));
+    assert!(!page.body.contains(">Amina B.</option>"));
+    let mut form = signal_form("De huurpremie komt niet aan bij wie ze nodig heeft.");
+    form.push(("testimony", "Ik wist niet dat ik iets moest doen."));
+    let page = c.post("/signals/new", &form).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("toestemming voor anoniem gebruik in signalen")
+    );
+    let (amina,): (i64,) = sqlx::query_as("SELECT id FROM clients WHERE name = 'Amina B.'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let amina = amina.to_string();
+    let mut with_amina = form.clone();
+    with_amina.push(("testimony_client", &amina));
+    let page = c.post("/signals/new", &with_amina).await;
+    assert_eq!(page.status, 422, "no consent for Amina");
+    let (x,): (i64,) = sqlx::query_as("SELECT id FROM clients WHERE name = 'Mevrouw X.'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let x = x.to_string();
+    form.push(("testimony_client", &x));
+    let page = c.post("/signals/new", &form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let (stored, audit): (String, i64) = sqlx::query_as(
+        "SELECT s.testimony, (SELECT COUNT(*) FROM audit_log a WHERE a.action = 'signal.create' AND a.entity_id = s.id) FROM signals s ORDER BY s.id DESC LIMIT 1",
+    )
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(stored, "Ik wist niet dat ik iets moest doen.");
+    assert_eq!(audit, 1);
+}
+
+#[tokio::test]
+async fn a_refused_right_becomes_a_signal_once() {
+    let app = TestApp::start().await;
+    let mut c = app.login(WORKER).await;
+    let overview = c.get("/signals").await;
+    assert_eq!(overview.status, 200);
+    let link = attr_after(&overview.body, "href=\"/signals/new?from=").to_owned();
+    assert!(link.starts_with("signal_candidate:"));
+    let page = c.get(&format!("/signals/new?from={link}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("attest van de huisbaas"), "prefilled");
+    assert!(
+        page.body
+            .contains("value=\"right:vlaamse_huurpremie\" selected")
+    );
+    let mut form = signal_form("Een attest van de huisbaas ontbreekt en die wil het niet geven.");
+    form.push(("from", &link));
+    let page = c.post("/signals/new", &form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM signal_candidates WHERE status = 'signal'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM signals WHERE source = 'signal_candidate'"
+        )
+        .await,
+        1
+    );
+    // Used once: a second time is not found (it is no longer an open candidate).
+    assert_eq!(c.post("/signals/new", &form).await.status, 404);
+}
+
+async fn dossier_of_title(app: &TestApp, title: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM signal_dossiers WHERE title = $1")
+        .bind(title)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    id
+}
+
+async fn status_of(app: &TestApp, id: i64) -> String {
+    let (s,): (String,) = sqlx::query_as("SELECT status FROM signal_dossiers WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    s
+}
+
+async fn step(c: &mut Client, id: i64, to: &str) -> common::Page {
+    c.post(&format!("/dossiers/{id}/status"), &[("to", to)])
+        .await
+}
+
+#[tokio::test]
+async fn a_dossier_from_bundling_to_feedback() {
+    let app = TestApp::start_postgres("signals_life").await;
+    let mut worker = app.login(WORKER).await;
+
+    // Bundling suggestions: the Gent signal about digital-only appointments finds the
+    // French signal of Brussels (stemmed text, same life domain and challenge).
+    let (own,): (i64,) =
+        sqlx::query_as("SELECT id FROM signals WHERE what LIKE 'Afspraken bij het OCMW%'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+    let (brussels,): (i64,) =
+        sqlx::query_as("SELECT id FROM signals WHERE what LIKE 'Les rendez-vous%'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+    let page = worker.get(&format!("/signals/{own}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("value=\"{brussels}\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Samenlevingsopbouw Brussel"));
+    // Only de-identified fields cross: the other organisation's signal shows no testimony,
+    // and a signal of another organisation in no dossier cannot be opened.
+    assert_eq!(
+        worker.get(&format!("/signals/{brussels}")).await.status,
+        404
+    );
+
+    let page = worker
+        .post(
+            "/dossiers",
+            &[
+                ("title", "Afspraken alleen online"),
+                ("signal", &own.to_string()),
+                ("signal", &brussels.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let id = dossier_of_title(&app, "Afspraken alleen online").await;
+    assert_eq!(
+        worker.get(&format!("/signals/{brussels}")).await.status,
+        200,
+        "now in a dossier"
+    );
+
+    // Impossible changes are refused with a clear message and nothing changes.
+    let page = step(&mut worker, id, "gerapporteerd").await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("Deze stap kan niet vanuit de huidige stand")
+    );
+    assert_eq!(status_of(&app, id).await, "gemeld");
+    assert_eq!(step(&mut worker, id, "verzameld").await.status, 303);
+    assert_eq!(step(&mut worker, id, "gebundeld").await.status, 303);
+    let page = step(&mut worker, id, "geanalyseerd").await;
+    assert!(page.body.contains("Schrijf eerst de analyse"));
+    let page = worker
+        .post(
+            &format!("/dossiers/{id}/analysis"),
+            &[
+                ("analysis", "Digitale drempels in Gent en Brussel."),
+                ("proposals", "Houd een loket open."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(step(&mut worker, id, "geanalyseerd").await.status, 303);
+    let page = step(&mut worker, id, "gerapporteerd").await;
+    assert!(
+        page.body.contains("vier criteria nakeek en ondertekende"),
+        "{}",
+        page.body
+    );
+
+    // Review: the worker (trekker) may not; the chair of the region signs.
+    assert_eq!(
+        worker
+            .post(&format!("/dossiers/{id}/review"), &[("sign", "yes")])
+            .await
+            .status,
+        403
+    );
+    let mut chair = app.login(CHAIR).await;
+    let page = chair
+        .post(
+            &format!("/dossiers/{id}/review"),
+            &[
+                ("criterion", "clear"),
+                ("criterion", "neutral"),
+                ("criterion", "recognised"),
+                ("criterion", "shared"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422, "not signed");
+    let page = chair
+        .post(
+            &format!("/dossiers/{id}/review"),
+            &[
+                ("criterion", "clear"),
+                ("criterion", "neutral"),
+                ("criterion", "recognised"),
+                ("criterion", "shared"),
+                ("sign", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+
+    // Co-signing and validation by an armoedevereniging, recorded as such.
+    let mut keeting = app.login(KEETING).await;
+    assert_eq!(
+        keeting
+            .post(&format!("/dossiers/{id}/cosign"), &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        keeting
+            .post(&format!("/dossiers/{id}/cosign"), &[])
+            .await
+            .status,
+        422
+    );
+    let page = keeting
+        .post(
+            &format!("/dossiers/{id}/comments"),
+            &[("kind", "validation"), ("body", "Herkend door onze leden.")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let page = worker
+        .post(
+            &format!("/dossiers/{id}/comments"),
+            &[("kind", "validation"), ("body", "Ik valideer.")],
+        )
+        .await;
+    assert_eq!(page.status, 422, "only an armoedevereniging validates");
+    assert_eq!(
+        worker
+            .post(&format!("/dossiers/{id}/cosign"), &[])
+            .await
+            .status,
+        403,
+        "org admin only"
+    );
+
+    assert_eq!(step(&mut worker, id, "gerapporteerd").await.status, 303);
+    let page = worker.get(&format!("/dossiers/{id}")).await;
+    assert!(page.body.contains("Validatie door"));
+    assert!(page.body.contains("Armoedevereniging De Keeting"));
+
+    // Upward: the chair forwards; the coordinator bundles across regions.
+    assert_eq!(
+        worker
+            .post(&format!("/dossiers/{id}/forward"), &[])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        chair
+            .post(&format!("/dossiers/{id}/forward"), &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        chair
+            .post(&format!("/dossiers/{id}/forward"), &[])
+            .await
+            .status,
+        422
+    );
+    let mut coord = app.login(COORDINATOR).await;
+    let list = coord.get("/dossiers").await;
+    assert!(
+        list.body
+            .contains(&format!("name=\"dossier\" value=\"{id}\""))
+    );
+    let page = coord
+        .post(
+            "/dossiers",
+            &[
+                ("title", "Digitale drempels in Vlaanderen en Brussel"),
+                ("dossier", &id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let flemish = dossier_of_title(&app, "Digitale drempels in Vlaanderen en Brussel").await;
+    let page = coord.get(&format!("/dossiers/{flemish}")).await;
+    assert!(
+        page.body.contains("Afspraken bij het OCMW"),
+        "signals of the bundled dossier"
+    );
+
+    // Feedback: a response on the reported regional dossier reaches the contributors.
+    let page = coord
+        .post(
+            &format!("/dossiers/{id}/responses"),
+            &[
+                ("responder", "Schepen van Sociale Zaken"),
+                ("decided_on", "2026-01-15"),
+                ("decision", "Het loket blijft elke voormiddag open."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let inbox = worker.get("/signals/inbox").await;
+    assert!(
+        inbox
+            .body
+            .contains("Het loket blijft elke voormiddag open.")
+    );
+    let mut brussels_worker = app.login("werker@sob-brussel.demo").await;
+    assert!(
+        brussels_worker
+            .get("/signals/inbox")
+            .await
+            .body
+            .contains("Schepen van Sociale Zaken")
+    );
+    assert_eq!(step(&mut worker, id, "beslist").await.status, 303);
+
+    // The public page: reported dossiers with their responses, no signals' texts.
+    let public = app.client().get("/signalen").await;
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("Afspraken alleen online"));
+    assert!(
+        public
+            .body
+            .contains("Het loket blijft elke voormiddag open.")
+    );
+    assert!(!public.body.contains("Afspraken bij het OCMW kunnen"));
+
+    // The history is complete and append-only.
+    let events = count(
+        &app,
+        &format!("SELECT COUNT(*) FROM signal_dossier_events WHERE dossier_id = {id}"),
+    )
+    .await;
+    assert!(events >= 12, "{events}");
+    let refused = sqlx::query("UPDATE signal_dossier_events SET detail = 'x'")
+        .execute(app.db.reader())
+        .await;
+    assert!(refused.is_err(), "history is append-only");
+    let refused = sqlx::query("DELETE FROM signal_dossier_events")
+        .execute(app.db.reader())
+        .await;
+    assert!(refused.is_err(), "history is append-only");
+}
+
+#[tokio::test]
+async fn a_rejection_needs_a_reason() {
+    let app = TestApp::start().await;
+    let mut worker = app.login(WORKER).await;
+    let id = dossier_of_title(
+        &app,
+        "De huurpremie bereikt ouderen en mensen in armoede niet",
+    )
+    .await;
+    let page = step(&mut worker, id, "afgewezen").await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Geef een reden"));
+    let page = worker
+        .post(
+            &format!("/dossiers/{id}/status"),
+            &[("to", "afgewezen"), ("reason", "Geen structureel probleem")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    assert_eq!(status_of(&app, id).await, "afgewezen");
+    let page = step(&mut worker, id, "verzameld").await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("afgesloten"),
+        "a closed dossier stays closed"
+    );
+}
+
+#[tokio::test]
+async fn the_chair_bundles_the_signals_of_the_region() {
+    let app = TestApp::start().await;
+    let mut chair = app.login(CHAIR).await;
+    let page = chair.get("/dossiers").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Signalen zonder dossier in"));
+    let sig = attr_after(&page.body, "name=\"signal\" value=\"").to_owned();
+    let page = chair.post("/dossiers", &[("signal", &sig)]).await;
+    assert_eq!(page.status, 422, "a title is required");
+    assert!(page.body.contains("checked"), "the choice is kept");
+    let page = chair
+        .post(
+            "/dossiers",
+            &[("signal", &sig), ("title", "Regio Oost-Vlaanderen")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    // A signal is in one dossier only.
+    let page = chair
+        .post("/dossiers", &[("signal", &sig), ("title", "Nog eens")])
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("zit al in een dossier"));
+}
+
+#[tokio::test]
+async fn figures_hide_small_cells_outside_the_organisation() {
+    let app = TestApp::start().await;
+    let mut worker = app.login(WORKER).await;
+    let page = worker.get("/signals/figures").await;
+    assert_eq!(page.status, 200);
+    // Seven demo signals in total: per challenge 5 and 2, so one hidden cell.
+    assert!(page.body.contains("<td>5</td>"), "{}", page.body);
+    assert!(page.body.contains("minder dan 5"));
+    assert!(page.body.contains("<svg"));
+    assert!(page.body.contains("Je eigen organisatie"));
+    let csv = worker.get("/signals/figures.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with("dimension,code,name,signals"));
+    assert!(
+        csv.body
+            .contains("challenge,onderbescherming,Onderbescherming,5")
+    );
+    assert!(
+        csv.body
+            .contains("challenge,digitalisering,Digitalisering,<5")
+    );
+    assert!(!csv.body.contains(",2\n"));
+    // By region: the Oost-Vlaanderen count is hidden in the figures of all organisations.
+    assert!(csv.body.contains("region,4,"));
+}
+
+#[tokio::test]
+async fn who_may_do_what() {
+    let app = TestApp::start().await;
+    let mut anon = app.client();
+    assert_eq!(anon.get("/signalen").await.status, 200);
+    for path in [
+        "/signals",
+        "/signals/new",
+        "/dossiers",
+        "/signals/figures",
+        "/signals/inbox",
+    ] {
+        let page = anon.get(path).await;
+        assert!(matches!(page.status, 303 | 401), "{path}: {}", page.status);
+    }
+    let mut volunteer = app.login("vrijwilliger@buurtwerk-leuven.demo").await;
+    for path in ["/signals", "/signals/new", "/dossiers", "/signals/figures"] {
+        assert_eq!(volunteer.get(path).await.status, 403, "{path}");
+    }
+    let mut chair = app.login(CHAIR).await;
+    assert_eq!(chair.get("/signals/new").await.status, 403);
+    assert_eq!(chair.get("/dossiers").await.status, 200);
+    let mut admin = app.login("admin@sterk.demo").await;
+    assert_eq!(admin.get("/dossiers").await.status, 403);
+    let mut worker = app.login(WORKER).await;
+    let id = dossier_of_title(
+        &app,
+        "De huurpremie bereikt ouderen en mensen in armoede niet",
+    )
+    .await;
+    assert_eq!(
+        worker
+            .post(&format!("/dossiers/{id}/responses"), &[("responder", "x")])
+            .await
+            .status,
+        403
+    );
+    // Hostile input never breaks the form.
+    let junk = "\u{0}<script>alert(1)</script>'; DROP TABLE signals; --".repeat(200);
+    let page = worker
+        .post(
+            "/signals/new",
+            &[
+                ("what", &junk),
+                ("people", "99999999999999999999"),
+                ("since", "ééé"),
+                ("target_group", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(!page.body.contains("<script>alert"));
+}
