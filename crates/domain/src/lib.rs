@@ -23,12 +23,12 @@
 pub mod access;
 pub mod client;
 pub mod error;
-pub mod figures;
 pub mod event;
+pub mod figures;
 pub mod followup;
 pub mod org;
-pub mod practice;
 pub mod plan;
+pub mod practice;
 pub mod reference;
 pub mod values;
 

@@ -256,6 +256,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
     crate::practices::demo(db).await?;
     crate::events::demo(db).await?;
     crate::signals::demo(db, DEMO_PASSWORD).await?;
+    demo_platform(db, &ids).await?;
     Ok(true)
 }
 
@@ -362,8 +363,8 @@ async fn demo_followups(
             }
             None => {}
         }
-    demo_platform(db, &ids).await?;
-    Ok(true)
+    }
+    Ok(())
 }
 
 /// The platform module's demo records (issue 7): see `crate::platform::demo`.

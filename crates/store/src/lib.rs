@@ -22,15 +22,15 @@ mod db;
 pub mod demo;
 pub mod events;
 pub mod orgs;
-pub mod practices;
 pub mod platform;
+pub mod practices;
 pub mod reference;
 pub mod rights;
 pub mod screening;
 pub mod sessions;
+pub mod signals;
 pub mod solidarity;
 pub mod takeup;
-pub mod signals;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;

@@ -28,8 +28,8 @@ pub mod rights;
 pub mod screening;
 pub mod security;
 pub mod session_store;
-pub mod solidarity;
 pub mod signals;
+pub mod solidarity;
 
 use axum::Router;
 use axum::routing::get;
