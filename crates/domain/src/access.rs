@@ -144,11 +144,14 @@ pub enum Action {
     ForwardDossier,
     /// Record a policy response on a dossier.
     RecordResponse,
+    /// See figures: exact ones of the own organisation (`Org`), or aggregated ones with small
+    /// cells hidden (`Platform`, `Installation`).
+    ViewFigures,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
@@ -173,6 +176,7 @@ impl Action {
         Action::CommentDossier,
         Action::ForwardDossier,
         Action::RecordResponse,
+        Action::ViewFigures,
     ];
 }
 
@@ -224,6 +228,15 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         (Admin, A::UpdateOrganisation | A::ManageAccounts) => matches!(resource, R::Org(_)),
         (Admin, A::ViewAudit) => matches!(resource, R::Installation),
         (Admin, A::ViewPlatform) => true,
+
+        // Figures: exact for the own organisation's members; aggregated (small cells hidden)
+        // for everyone who works in the field or the platforms.
+        (SocialWorker | OrgAdmin | VolunteerCoordinator, A::ViewFigures) => {
+            own_org(resource) || matches!(resource, R::Platform(_) | R::Installation)
+        }
+        (RegionalChair | PlatformCoordinator | Admin, A::ViewFigures) => {
+            matches!(resource, R::Platform(_) | R::Installation)
+        }
 
         // Platform roles.
         (RegionalChair, A::ViewPlatform | A::ManagePlatform) => own_platform(resource),
@@ -370,6 +383,28 @@ mod tests {
         assert!(ok(PlatformCoordinator, A::RecordResponse, Platform(1)));
         assert!(!ok(SocialWorker, A::RecordResponse, Org(10)));
         assert!(!ok(Admin, A::ViewDossiers, Resource::Installation));
+    }
+
+    #[test]
+    fn exact_figures_only_for_the_own_organisation() {
+        for role in Role::ALL {
+            let a = actor(role);
+            assert!(authorize(&a, Action::ViewFigures, Resource::Org(11)).is_err());
+            let member = matches!(
+                role,
+                Role::SocialWorker | Role::OrgAdmin | Role::VolunteerCoordinator
+            );
+            assert_eq!(
+                authorize(&a, Action::ViewFigures, Resource::Org(10)).is_ok(),
+                member,
+                "{role:?}"
+            );
+            assert_eq!(
+                authorize(&a, Action::ViewFigures, Resource::Platform(4)).is_ok(),
+                role != Role::Volunteer,
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

@@ -76,9 +76,75 @@ impl FollowupStatus {
     }
 }
 
+/// Why a right was refused, as a code from a fixed list.
+///
+/// The code is what figures count across organisations; the worker's own words about the
+/// refusal stay inside the organisation (they may name the person's situation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+    /// Income or assets above the limit.
+    IncomeTooHigh,
+    /// Another condition is not met (age, household, residence, status).
+    ConditionsNotMet,
+    /// Documents or proof missing or not delivered in time.
+    DocumentsMissing,
+    /// The application came too late.
+    TooLate,
+    /// The service refused without a clear reason, or made a mistake.
+    AdministrativeError,
+    /// The person already receives a benefit that excludes this one.
+    ExcludedByOtherBenefit,
+    /// Another reason.
+    Other,
+}
+
+impl RefusalReason {
+    /// All reasons in the order the form lists them.
+    pub const ALL: [RefusalReason; 7] = [
+        Self::IncomeTooHigh,
+        Self::ConditionsNotMet,
+        Self::DocumentsMissing,
+        Self::TooLate,
+        Self::AdministrativeError,
+        Self::ExcludedByOtherBenefit,
+        Self::Other,
+    ];
+
+    /// Stable code (stored; translation key `refusal-<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::IncomeTooHigh => "income_too_high",
+            Self::ConditionsNotMet => "conditions_not_met",
+            Self::DocumentsMissing => "documents_missing",
+            Self::TooLate => "too_late",
+            Self::AdministrativeError => "administrative_error",
+            Self::ExcludedByOtherBenefit => "excluded_by_other_benefit",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses a code.
+    pub fn parse(code: &str) -> Result<Self, &'static str> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == code.trim())
+            .ok_or("choice_invalid")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn refusal_codes_round_trip() {
+        for r in RefusalReason::ALL {
+            assert_eq!(RefusalReason::parse(r.code()), Ok(r));
+        }
+        assert!(RefusalReason::parse("because").is_err());
+    }
+
     use super::FollowupStatus::*;
+    use super::RefusalReason;
 
     #[test]
     fn only_listed_changes_are_possible() {

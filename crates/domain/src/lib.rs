@@ -14,11 +14,13 @@
 //! - [`org`]: organisation kinds.
 //! - [`followup`]: the lifecycle of the follow-up of one right for one person.
 //! - [`reference`]: the five krachtlijnen and the themes of the action plan.
+//! - [`figures`]: small-cell suppression for figures shown outside an organisation.
 #![warn(missing_docs)]
 
 pub mod access;
 pub mod client;
 pub mod error;
+pub mod figures;
 pub mod followup;
 pub mod org;
 pub mod reference;

@@ -217,6 +217,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
             },
         ),
     ];
+    let mut client_ids = Vec::new();
     for (i, (n, birth, langs, household)) in demo_clients.into_iter().enumerate() {
         let input = ClientInput {
             name: name(n),
@@ -234,6 +235,7 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
             notes: String::new(),
         };
         let id = clients::create(db, &worker, &input).await?;
+        client_ids.push(id);
         clients::record_consent(
             db,
             &worker,
@@ -249,8 +251,116 @@ pub async fn load(db: &Db) -> Result<bool, StoreError> {
         )
         .await?;
     }
+    demo_followups(db, &worker, &client_ids, today).await?;
     crate::signals::demo(db, DEMO_PASSWORD).await?;
     Ok(true)
+}
+
+/// The follow-up of some rights of the demo clients over the last months, so that the
+/// take-up figures and the reminders show something: granted, refused, applied and to do.
+async fn demo_followups(
+    db: &Db,
+    worker: &sterk_domain::access::Actor,
+    clients: &[i64],
+    today: time::Date,
+) -> Result<(), StoreError> {
+    use crate::rights::{self, FollowupChange};
+    use sterk_domain::followup::{FollowupStatus, RefusalReason};
+    let ago = |days: i64| today - time::Duration::days(days);
+    // (client index, right, applied days ago + where, decision days ago + granted amount or refusal)
+    type Decision = Option<(i64, Result<Option<i64>, RefusalReason>)>;
+    type Step<'a> = (usize, &'a str, Option<(i64, &'a str)>, Decision);
+    let plan: [Step<'_>; 10] = [
+        (
+            0,
+            "igo",
+            Some((120, "Federale Pensioendienst")),
+            Some((75, Ok(Some(120_000)))),
+        ),
+        (
+            0,
+            "verhoogde_tegemoetkoming",
+            Some((100, "CM Gent")),
+            Some((70, Ok(None))),
+        ),
+        (0, "sociaal_tarief_energie", None, None),
+        (
+            1,
+            "groeipakket_sociale_toeslag",
+            Some((60, "FONS")),
+            Some((30, Ok(Some(13_024)))),
+        ),
+        (
+            1,
+            "schooltoeslag",
+            Some((50, "Groeipakket")),
+            Some((20, Err(RefusalReason::DocumentsMissing))),
+        ),
+        (1, "uitpas_kansentarief", None, None),
+        (
+            2,
+            "leefloon",
+            Some((40, "OCMW Gent")),
+            Some((25, Ok(Some(130_591)))),
+        ),
+        (
+            2,
+            "vlaamse_huurpremie",
+            Some((15, "Wonen in Vlaanderen")),
+            None,
+        ),
+        (
+            3,
+            "maximumfactuur",
+            Some((90, "Partena")),
+            Some((60, Ok(None))),
+        ),
+        (
+            3,
+            "studietoelage_hoger_onderwijs",
+            Some((80, "Studietoelagen Vlaanderen")),
+            Some((45, Err(RefusalReason::IncomeTooHigh))),
+        ),
+    ];
+    for (c, right, applied, decision) in plan {
+        let Some(&client) = clients.get(c) else {
+            continue;
+        };
+        let fid = rights::start_followup(db, worker, client, None, right).await?;
+        let change = |to, on, applied_where: Option<&str>| FollowupChange {
+            to,
+            on: Some(on),
+            applied_where: applied_where.map(str::to_owned),
+            amount_cents: None,
+            refusal_reason: None,
+            refusal_code: None,
+            note: String::new(),
+        };
+        if let Some((days, place)) = applied {
+            rights::change_followup(
+                db,
+                worker,
+                client,
+                fid,
+                &change(FollowupStatus::Applied, ago(days), Some(place)),
+            )
+            .await?;
+        }
+        match decision {
+            Some((days, Ok(amount))) => {
+                let mut ch = change(FollowupStatus::Granted, ago(days), None);
+                ch.amount_cents = amount;
+                rights::change_followup(db, worker, client, fid, &ch).await?;
+            }
+            Some((days, Err(code))) => {
+                let mut ch = change(FollowupStatus::Refused, ago(days), None);
+                ch.refusal_code = Some(code);
+                rights::change_followup(db, worker, client, fid, &ch).await?;
+            }
+            None => {}
+        }
+    }
+    Ok(())
 }
 
 /// Fills an empty database with the benchmark data set: `orgs` organisations, `clients`

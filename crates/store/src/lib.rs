@@ -26,6 +26,7 @@ pub mod rights;
 pub mod screening;
 pub mod sessions;
 pub mod signals;
+pub mod takeup;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;

@@ -11,7 +11,7 @@ use crate::{Db, StoreError, Tx, now_ms};
 use serde::Serialize;
 use sterk_domain::access::Actor;
 use sterk_domain::client::ConsentPurpose;
-use sterk_domain::followup::FollowupStatus;
+use sterk_domain::followup::{FollowupStatus, RefusalReason};
 use sterk_domain::values::format_date;
 use time::Date;
 
@@ -30,6 +30,8 @@ pub struct CheckInput<'a> {
     pub result: &'a str,
     /// Whether the worker finished the check.
     pub finished: bool,
+    /// How many rights the evaluation found eligible or likely (for take-up figures).
+    pub rights_found: i64,
 }
 
 /// Stores a new check (`check = None`) or updates a draft of the same client; needs the
@@ -50,7 +52,7 @@ pub async fn save_check(
     let id = match check {
         Some(id) => {
             let n = sqlx::query(
-                "UPDATE rights_checks SET reference_date = $1, rules_version = $2, answers = $3, result = $4, finished = $5, updated_at = $6 \
+                "UPDATE rights_checks SET reference_date = $1, rules_version = $2, answers = $3, result = $4, finished = $5, updated_at = $6, rights_found = $10 \
                  WHERE id = $7 AND client_id = $8 AND org_id = $9 AND finished = 0",
             )
             .bind(format_date(input.reference_date))
@@ -62,6 +64,7 @@ pub async fn save_check(
             .bind(id)
             .bind(client)
             .bind(org)
+            .bind(input.rights_found)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -72,8 +75,8 @@ pub async fn save_check(
         }
         None => {
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO rights_checks (org_id, client_id, reference_date, rules_version, answers, result, finished, created_by, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+                "INSERT INTO rights_checks (org_id, client_id, reference_date, rules_version, answers, result, finished, created_by, created_at, updated_at, rights_found) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
             )
             .bind(org)
             .bind(client)
@@ -84,6 +87,7 @@ pub async fn save_check(
             .bind(i64::from(input.finished))
             .bind(actor.account)
             .bind(now)
+            .bind(input.rights_found)
             .fetch_one(&mut *tx)
             .await?;
             id
@@ -207,8 +211,10 @@ pub struct FollowupRow {
     pub decided_on: Option<String>,
     /// Amount granted (cents, per the right's period).
     pub amount_cents: Option<i64>,
-    /// Why refused.
+    /// Why refused, in the worker's words (stays inside the organisation).
     pub refusal_reason: Option<String>,
+    /// Why refused, as a code of [`RefusalReason`] (counted in figures).
+    pub refusal_code: Option<String>,
     /// Note.
     pub note: String,
     /// Created (ms).
@@ -225,7 +231,7 @@ impl FollowupRow {
 }
 
 const SELECT_FOLLOWUP: &str = "SELECT f.id, f.client_id, c.name AS client_name, f.check_id, f.right_id, f.status, f.applied_on, f.applied_where, f.decided_on, \
-    f.amount_cents, f.refusal_reason, f.note, f.created_at, f.updated_at FROM right_followups f JOIN clients c ON c.id = f.client_id";
+    f.amount_cents, f.refusal_reason, f.refusal_code, f.note, f.created_at, f.updated_at FROM right_followups f JOIN clients c ON c.id = f.client_id";
 
 /// Starts following up a right for a client (or returns the open follow-up of that right).
 pub async fn start_followup(
@@ -307,8 +313,10 @@ pub struct FollowupChange {
     pub applied_where: Option<String>,
     /// Amount granted (for `granted`).
     pub amount_cents: Option<i64>,
-    /// Why refused (for `refused`).
+    /// Why refused, in the worker's words (for `refused`; optional).
     pub refusal_reason: Option<String>,
+    /// Why refused, as a code (required for `refused`).
+    pub refusal_code: Option<RefusalReason>,
     /// A note.
     pub note: String,
 }
@@ -367,11 +375,12 @@ pub async fn change_followup(
         }
         FollowupStatus::Refused => {
             sqlx::query(
-                "UPDATE right_followups SET decided_on = $1, refusal_reason = $2 WHERE id = $3",
+                "UPDATE right_followups SET decided_on = $1, refusal_reason = $2, refusal_code = $4 WHERE id = $3",
             )
             .bind(&on)
             .bind(&change.refusal_reason)
             .bind(id)
+            .bind(change.refusal_code.map(RefusalReason::code))
             .execute(&mut *tx)
             .await?;
         }

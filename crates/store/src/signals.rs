@@ -1514,3 +1514,131 @@ pub async fn demo(db: &Db, password: &str) -> Result<(), StoreError> {
     .await?;
     Ok(())
 }
+
+/// Adds `n` signals spread over the first `orgs` organisations (ids 1..=orgs, as
+/// `demo::seed_bench` makes them) to a benchmark database, with their counts, in large
+/// transactions. Texts are varied Dutch and French sentences, so suggestions have real work.
+pub async fn seed_bench(db: &Db, orgs: usize, n: usize) -> Result<(), StoreError> {
+    use std::collections::HashMap;
+    let munis: Vec<(String, i64)> =
+        sqlx::query_as("SELECT refnis, platform_id FROM municipalities ORDER BY refnis")
+            .fetch_all(db.reader())
+            .await?;
+    if munis.is_empty() || orgs == 0 {
+        return Ok(());
+    }
+    let subjects_nl = [
+        "De huurpremie wordt niet aangevraagd",
+        "Afspraken bij het OCMW kunnen enkel online",
+        "De schooltoeslag komt niet aan",
+        "Wachtlijsten voor sociale woningen worden langer",
+        "Het sociaal tarief voor energie wordt niet toegekend",
+        "Ouderen vinden de weg naar de mutualiteit niet",
+        "Jongeren verliezen hun studietoelage",
+        "De verhoogde tegemoetkoming wordt niet automatisch toegekend",
+    ];
+    let subjects_fr = [
+        "La prime au loyer n'est pas demandée",
+        "Les rendez-vous au CPAS se prennent uniquement en ligne",
+        "Les listes d'attente pour un logement social s'allongent",
+        "Le tarif social de l'énergie n'est pas accordé",
+    ];
+    let causes = [
+        "omdat het formulier te moeilijk is",
+        "omdat de brief niet begrijpelijk is",
+        "want niemand belt de mensen op",
+        "omdat een attest ontbreekt",
+        "omdat er geen loket meer is",
+    ];
+    let rights = [
+        "vlaamse_huurpremie",
+        "schooltoeslag",
+        "sociaal_tarief_energie",
+        "verhoogde_tegemoetkoming",
+        "studietoelage_hoger_onderwijs",
+    ];
+    let challenges: Vec<&str> = sterk_signals::form::challenges().collect();
+    let groups = sterk_signals::form::TARGET_GROUPS;
+    let life = sterk_signals::form::LIFE_DOMAINS;
+    let now = now_ms();
+    let mut counts: HashMap<(String, String, String, i64), i64> = HashMap::new();
+    let chunk = 1000;
+    let mut done = 0;
+    while done < n {
+        let k = chunk.min(n - done);
+        let mut tx = db.begin().await?;
+        let mut sql = String::from(
+            "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, source, month, created_by, created_at) VALUES ",
+        );
+        for j in 0..k {
+            let i = done + j;
+            let org = i % orgs + 1;
+            let (refnis, platform) = &munis[(org * 7) % munis.len()];
+            let what = if i % 5 == 4 {
+                format!("{} ({}).", subjects_fr[i % subjects_fr.len()], i % 97)
+            } else {
+                format!(
+                    "{} {} ({}).",
+                    subjects_nl[i % subjects_nl.len()],
+                    causes[(i / 3) % causes.len()],
+                    i % 89
+                )
+            };
+            let terms = sterk_signals::similarity::terms(&what);
+            let (kind, subject) = if i % 3 == 0 {
+                ("life", life[i % life.len()])
+            } else {
+                ("right", rights[i % rights.len()])
+            };
+            let challenge = challenges[i % challenges.len()];
+            let g1 = groups[i % groups.len()];
+            let g2 = groups[(i / 10) % groups.len()];
+            let tg = if g1 == g2 {
+                g1.to_owned()
+            } else {
+                format!("{g1},{g2}")
+            };
+            let month = format!("{:04}-{:02}", 2024 + (i / 12) % 3, i % 12 + 1);
+            if j > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "({org}, '{}', '{}', '{kind}', '{subject}', '{challenge}', '{tg}', '{refnis}', {platform}, {}, '2024-01', 'cases', 'form', '{month}', {org}, {})",
+                what.replace('\'', "''"),
+                terms.replace('\'', "''"),
+                i % 40 + 1,
+                now - (n - i) as i64 * 1000,
+            ));
+            let mut add = |d: &str, c: &str| {
+                *counts
+                    .entry((d.to_owned(), c.to_owned(), month.clone(), *platform))
+                    .or_insert(0) += 1;
+            };
+            add("all", "all");
+            add("challenge", challenge);
+            add(kind, subject);
+            for g in tg.split(',') {
+                add("target_group", g);
+            }
+        }
+        sqlx::query(&sql).execute(&mut *tx).await?;
+        tx.commit().await?;
+        done += k;
+    }
+    let mut tx = db.begin().await?;
+    for ((d, c, m, p), v) in counts {
+        sqlx::query(
+            "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + $5",
+        )
+        .bind(d)
+        .bind(c)
+        .bind(m)
+        .bind(p)
+        .bind(v)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

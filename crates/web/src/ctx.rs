@@ -192,6 +192,11 @@ impl Ctx {
         Ok(user)
     }
 
+    /// Whether the signed-in user may see aggregated figures (for the navigation).
+    pub fn can_view_figures(&self) -> bool {
+        self.can(Action::ViewFigures, Resource::Installation)
+    }
+
     /// Whether the signed-in user may do `action` on `resource` (for showing links).
     pub fn can(&self, action: Action, resource: Resource) -> bool {
         self.user

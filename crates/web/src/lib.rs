@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod charts;
 pub mod csrf;
 pub mod ctx;
 pub mod error;

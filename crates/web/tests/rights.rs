@@ -157,7 +157,7 @@ async fn a_worker_checks_rights_follows_one_up_until_refused_and_makes_a_signal_
         .status,
         303
     );
-    let (fid,): (i64,) = sqlx::query_as("SELECT id FROM right_followups")
+    let (fid,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM right_followups")
         .fetch_one(app.db.reader())
         .await
         .unwrap();
@@ -193,6 +193,7 @@ async fn a_worker_checks_rights_follows_one_up_until_refused_and_makes_a_signal_
             &[
                 ("to", "refused"),
                 ("on", &today()),
+                ("refusal_code", "conditions_not_met"),
                 ("refusal_reason", "Woning telt mee")
             ]
         )
@@ -200,19 +201,27 @@ async fn a_worker_checks_rights_follows_one_up_until_refused_and_makes_a_signal_
         .status,
         303
     );
-    let (status, reason): (String, Option<String>) =
-        sqlx::query_as("SELECT status, refusal_reason FROM right_followups")
+    let (status, reason, code): (String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT status, refusal_reason, refusal_code FROM right_followups WHERE id = $1",
+    )
+    .bind(fid)
+    .fetch_one(app.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(
+        (status.as_str(), reason.as_deref(), code.as_deref()),
+        (
+            "refused",
+            Some("Woning telt mee"),
+            Some("conditions_not_met")
+        )
+    );
+    let (events,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM right_followup_events WHERE followup_id = $1")
+            .bind(fid)
             .fetch_one(app.db.reader())
             .await
             .unwrap();
-    assert_eq!(
-        (status.as_str(), reason.as_deref()),
-        ("refused", Some("Woning telt mee"))
-    );
-    let (events,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM right_followup_events")
-        .fetch_one(app.db.reader())
-        .await
-        .unwrap();
     assert_eq!(events, 3, "todo, applied, refused");
     assert_eq!(
         w.post(

@@ -197,15 +197,15 @@ async fn an_uploaded_population_is_screened_in_the_background_and_called_in_a_ro
     assert_eq!(status, 303, "{body}");
     let location = location.unwrap();
     let id = job_id(&location);
-    // The job page shows progress (and refreshes itself) or the result.
+    // The job page shows progress (htmx polls it while the job runs) or the result.
     let page = w.get(&location).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Screening"));
     assert_eq!(app.wait(id).await, "done");
     let page = w.get(&location).await;
     assert!(
-        !page.body.contains("http-equiv=\"refresh\""),
-        "no refresh when done"
+        !page.body.contains("http-equiv=\"refresh\"") && !page.body.contains("hx-trigger=\"every"),
+        "no meta refresh ever, and no polling when done"
     );
     assert!(page.body.contains("Klaar"));
     let (screened, ntu): (i64, i64) = sqlx::query_as(

@@ -578,7 +578,8 @@ async fn figures_hide_small_cells_outside_the_organisation() {
     let mut worker = app.login(WORKER).await;
     let page = worker.get("/signals/figures").await;
     assert_eq!(page.status, 200);
-    // Seven demo signals in total: per challenge 5 and 2, so one hidden cell.
+    // Seven demo signals: 5 name older people (shown); per challenge 5 and 2, so the 2 is
+    // hidden and, since the total is known, the 5 too (complementary suppression).
     assert!(page.body.contains("<td>5</td>"), "{}", page.body);
     assert!(page.body.contains("minder dan 5"));
     assert!(page.body.contains("<svg"));
@@ -587,8 +588,13 @@ async fn figures_hide_small_cells_outside_the_organisation() {
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with("dimension,code,name,signals"));
     assert!(
+        csv.body.contains("target_group,elderly,Ouderen,5"),
+        "{}",
         csv.body
-            .contains("challenge,onderbescherming,Onderbescherming,5")
+    );
+    assert!(
+        csv.body
+            .contains("challenge,onderbescherming,Onderbescherming,<5")
     );
     assert!(
         csv.body

@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/referrals", get(clients::referrals))
         .route("/clients/{id}/rights", get(crate::rights::pages::followups))
+        .route("/rights/figures", get(crate::rights::figures::page))
         .route(
             "/clients/{id}/rights/new",
             get(crate::rights::pages::new_check),

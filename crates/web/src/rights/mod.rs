@@ -4,6 +4,7 @@
 //! An evaluation is stored and shown from the engine's JSON contract ([`EvalView`]), so a
 //! stored check renders exactly as it was computed, whatever the rules say later.
 
+pub mod figures;
 pub mod pages;
 
 use serde::Deserialize;

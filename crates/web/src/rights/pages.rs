@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
 use sterk_domain::FieldErrors;
 use sterk_domain::access::Action;
-use sterk_domain::followup::FollowupStatus;
+use sterk_domain::followup::{FollowupStatus, RefusalReason};
 use sterk_domain::values::{BirthDate, Money, parse_date, parse_text};
 use sterk_i18n::Lang;
 use sterk_rules::Ty;
@@ -362,12 +362,29 @@ pub async fn post_check(
     let finish = f.get("action") == "finish";
     let answers = serde_json::to_string(&s.facts).map_err(|_| AppError::Internal("json"))?;
     let result = s.json.as_ref().map(|j| j.to_string()).unwrap_or_default();
+    let rights_found = s
+        .json
+        .as_ref()
+        .and_then(|j| j.get("rights"))
+        .and_then(|r| r.as_array())
+        .map(|a| {
+            a.iter()
+                .filter(|r| {
+                    matches!(
+                        r.get("status").and_then(|x| x.as_str()),
+                        Some("eligible" | "likely")
+                    )
+                })
+                .count() as i64
+        })
+        .unwrap_or(0);
     let input = CheckInput {
         reference_date: today(),
         rules_version: &state.rights.version,
         answers: &answers,
         result: &result,
         finished: finish,
+        rights_found,
     };
     match rights::save_check(&state.db, &user.actor, id, check_id, &input, today()).await {
         Ok(saved) if finish => {
@@ -550,9 +567,12 @@ impl FollowupsPage {
     fn money(&self, cents: &Option<i64>) -> String {
         cents.map(|c| Money(c).to_string()).unwrap_or_default()
     }
+    fn refusal_codes(&self) -> impl Iterator<Item = &'static str> {
+        RefusalReason::ALL.into_iter().map(RefusalReason::code)
+    }
 }
 
-fn right_names(engine: &RightsEngine, lang: Lang) -> BTreeMap<String, String> {
+pub(crate) fn right_names(engine: &RightsEngine, lang: Lang) -> BTreeMap<String, String> {
     engine
         .model
         .rights
@@ -641,6 +661,7 @@ pub fn parse_change(f: &Fields) -> Result<FollowupChange, FieldErrors> {
         applied_where: None,
         amount_cents: None,
         refusal_reason: None,
+        refusal_code: None,
         note,
     };
     match to {
@@ -676,10 +697,20 @@ pub fn parse_change(f: &Fields) -> Result<FollowupChange, FieldErrors> {
             if on.is_none() && errs.for_field("on").is_none() {
                 errs.push("on", "required");
             }
-            change.refusal_reason = errs.check(
-                "refusal_reason",
-                parse_text(f.get("refusal_reason"), 1000, true),
+            change.refusal_code = errs.check(
+                "refusal_code",
+                if f.get("refusal_code").trim().is_empty() {
+                    Err("required")
+                } else {
+                    RefusalReason::parse(f.get("refusal_code"))
+                },
             );
+            change.refusal_reason = errs
+                .check(
+                    "refusal_reason",
+                    parse_text(f.get("refusal_reason"), 1000, false),
+                )
+                .filter(|s| !s.is_empty());
         }
         _ => {}
     }
