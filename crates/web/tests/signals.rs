@@ -557,6 +557,19 @@ async fn the_chair_bundles_the_signals_of_the_region() {
     let page = chair.post("/dossiers", &[("signal", &sig)]).await;
     assert_eq!(page.status, 422, "a title is required");
     assert!(page.body.contains("checked"), "the choice is kept");
+    // The title and summary reach the public page: personal data is refused there too.
+    let page = chair
+        .post(
+            "/dossiers",
+            &[
+                ("signal", &sig),
+                ("title", "Regio"),
+                ("summary", "Bel 0470 12 34 56"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("persoonsgegevens"));
     let page = chair
         .post(
             "/dossiers",
