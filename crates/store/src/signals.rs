@@ -1239,30 +1239,43 @@ pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, St
     Ok(out)
 }
 
-/// The figures of the actor's own organisation (not suppressed: they stay inside it).
+/// The figures of the actor's own organisation (not suppressed: they stay inside it),
+/// grouped in the database over the organisation's signals (index `signals_org`).
 pub async fn own_figures(db: &Db, actor: &Actor) -> Result<Vec<CountRow>, StoreError> {
     let org = org_of(actor)?;
-    let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
-        "SELECT challenge, subject_kind, subject, target_groups, platform_id, month FROM signals WHERE org_id = $1",
+    let mut out: Vec<CountRow> = Vec::new();
+    for sql in [
+        "SELECT 'challenge' AS dimension, challenge AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY challenge ORDER BY challenge",
+        "SELECT subject_kind AS dimension, subject AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY subject_kind, subject ORDER BY subject",
+        "SELECT 'region' AS dimension, CAST(platform_id AS TEXT) AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY platform_id ORDER BY platform_id",
+        "SELECT 'month' AS dimension, month AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY month ORDER BY month",
+    ] {
+        out.extend(
+            sqlx::query_as::<_, CountRow>(sql)
+                .bind(org)
+                .fetch_all(db.reader())
+                .await?,
+        );
+    }
+    // Target groups are a list per signal: count the distinct lists, then split them.
+    let lists: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT target_groups, COUNT(*) FROM signals WHERE org_id = $1 GROUP BY target_groups",
     )
     .bind(org)
     .fetch_all(db.reader())
     .await?;
-    let mut counts: std::collections::BTreeMap<(String, String), i64> = Default::default();
-    let mut add = |d: &str, c: &str| *counts.entry((d.to_owned(), c.to_owned())).or_insert(0) += 1;
-    for (challenge, kind, subject, groups, platform, month) in &rows {
-        add("challenge", challenge);
-        add(kind, subject);
-        for g in groups.split(',').filter(|g| !g.is_empty()) {
-            add("target_group", g);
+    let mut groups: std::collections::BTreeMap<String, i64> = Default::default();
+    for (list, n) in lists {
+        for g in list.split(',').filter(|g| !g.is_empty()) {
+            *groups.entry(g.to_owned()).or_insert(0) += n;
         }
-        add("region", &platform.to_string());
-        add("month", month);
     }
-    Ok(counts
-        .into_iter()
-        .map(|((dimension, code), n)| CountRow { dimension, code, n })
-        .collect())
+    out.extend(groups.into_iter().map(|(code, n)| CountRow {
+        dimension: "target_group".to_owned(),
+        code,
+        n,
+    }));
+    Ok(out)
 }
 
 /// Demo accounts of the signals module: a social worker in each other demo organisation
