@@ -51,6 +51,9 @@ enum Command {
         /// Audit rows.
         #[arg(long, default_value_t = 1_000_000)]
         audit: usize,
+        /// Signals (signals module), spread over the organisations.
+        #[arg(long, default_value_t = 0)]
+        signals: usize,
     },
     /// The rights engine: evaluate, test, screen.
     #[command(subcommand)]
@@ -121,6 +124,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             orgs,
             clients,
             audit,
+            signals,
         } => {
             let db = Db::open(&config.database_url).await?;
             if !demo::is_empty(&db).await? {
@@ -129,6 +133,7 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
                 );
             }
             demo::seed_bench(&db, orgs, clients, audit).await?;
+            sterk_store::signals::seed_bench(&db, orgs, signals).await?;
             db.close().await;
             println!(
                 "Seeded {orgs} organisations, {clients} clients and {audit} audit rows. Accounts: bench1@sterk.bench … bench{orgs}@sterk.bench, password {}.",

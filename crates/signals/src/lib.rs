@@ -21,22 +21,3 @@ pub mod dossier;
 pub mod form;
 pub mod pii;
 pub mod similarity;
-
-/// Figures shown outside the contributing organisation hide cells under this many signals.
-pub const MIN_CELL: i64 = 5;
-
-/// The value of a cell as shown outside the contributing organisation: `None` (hidden) under
-/// [`MIN_CELL`]; zero is never shown as a cell at all.
-pub fn shown(n: i64) -> Option<i64> {
-    (n >= MIN_CELL).then_some(n)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn small_cells_are_hidden() {
-        assert_eq!(super::shown(4), None);
-        assert_eq!(super::shown(1), None);
-        assert_eq!(super::shown(5), Some(5));
-    }
-}

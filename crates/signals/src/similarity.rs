@@ -106,47 +106,60 @@ pub struct Score {
     pub same_region: bool,
 }
 
-fn tf(terms: &str) -> HashMap<&str, f64> {
-    let mut m = HashMap::new();
+/// Term counts of one document over a shared vocabulary (term id, count), sorted by id.
+fn counts<'a>(terms: &'a str, vocab: &mut HashMap<&'a str, usize>) -> Vec<(usize, f64)> {
+    let mut v: Vec<(usize, f64)> = Vec::new();
     for t in terms.split(' ').filter(|t| !t.is_empty()) {
-        *m.entry(t).or_insert(0.0) += 1.0;
+        let next = vocab.len();
+        let id = *vocab.entry(t).or_insert(next);
+        match v.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, c)) => *c += 1.0,
+            None => v.push((id, 1.0)),
+        }
     }
-    m
+    v
 }
 
 /// Scores `candidates` against `query` and returns the best `limit` with a score of at least
 /// `min`, best first. Weights: text 60 %, same subject 20 %, same challenge 10 %, same region
-/// 10 %.
+/// 10 %. Terms are numbered once over the query and the candidates, so scoring a candidate
+/// costs one pass over its terms (no allocation per term).
 pub fn rank(query: &Doc<'_>, candidates: &[Doc<'_>], min: f64, limit: usize) -> Vec<Score> {
     let n = candidates.len() as f64 + 1.0;
-    let q = tf(query.terms);
-    let docs: Vec<HashMap<&str, f64>> = candidates.iter().map(|d| tf(d.terms)).collect();
-    let mut df: HashMap<&str, f64> = HashMap::new();
+    let mut vocab: HashMap<&str, usize> = HashMap::new();
+    let q = counts(query.terms, &mut vocab);
+    let docs: Vec<Vec<(usize, f64)>> = candidates
+        .iter()
+        .map(|d| counts(d.terms, &mut vocab))
+        .collect();
+    let mut df = vec![0.0f64; vocab.len()];
     for d in docs.iter().chain(std::iter::once(&q)) {
-        for t in d.keys() {
-            *df.entry(t).or_insert(0.0) += 1.0;
+        for (t, _) in d {
+            df[*t] += 1.0;
         }
     }
-    let idf = |t: &str| (1.0 + n / df.get(t).copied().unwrap_or(1.0)).ln();
-    let weigh = |d: &HashMap<&str, f64>| -> (HashMap<String, f64>, f64) {
-        let w: HashMap<String, f64> = d
-            .iter()
-            .map(|(t, c)| ((*t).to_owned(), (1.0 + c.ln()) * idf(t)))
-            .collect();
-        let norm = w.values().map(|v| v * v).sum::<f64>().sqrt();
-        (w, norm)
-    };
-    let (qw, qn) = weigh(&q);
+    let idf: Vec<f64> = df.iter().map(|d| (1.0 + n / d.max(1.0)).ln()).collect();
+    let weight = |t: usize, c: f64| (1.0 + c.ln()) * idf[t];
+    let mut qdense = vec![0.0f64; vocab.len()];
+    let mut qn = 0.0;
+    for (t, c) in &q {
+        let w = weight(*t, *c);
+        qdense[*t] = w;
+        qn += w * w;
+    }
+    let qn = qn.sqrt();
     let mut scores: Vec<Score> = candidates
         .iter()
         .zip(&docs)
         .enumerate()
         .map(|(index, (c, d))| {
-            let (cw, cn) = weigh(d);
-            let dot: f64 = qw
-                .iter()
-                .filter_map(|(t, v)| cw.get(t).map(|w| v * w))
-                .sum();
+            let (mut dot, mut cn) = (0.0, 0.0);
+            for (t, cnt) in d {
+                let w = weight(*t, *cnt);
+                cn += w * w;
+                dot += w * qdense[*t];
+            }
+            let cn = cn.sqrt();
             let text = if qn > 0.0 && cn > 0.0 {
                 (dot / (qn * cn)).clamp(0.0, 1.0)
             } else {

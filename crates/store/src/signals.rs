@@ -1239,30 +1239,43 @@ pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, St
     Ok(out)
 }
 
-/// The figures of the actor's own organisation (not suppressed: they stay inside it).
+/// The figures of the actor's own organisation (not suppressed: they stay inside it),
+/// grouped in the database over the organisation's signals (index `signals_org`).
 pub async fn own_figures(db: &Db, actor: &Actor) -> Result<Vec<CountRow>, StoreError> {
     let org = org_of(actor)?;
-    let rows: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
-        "SELECT challenge, subject_kind, subject, target_groups, platform_id, month FROM signals WHERE org_id = $1",
+    let mut out: Vec<CountRow> = Vec::new();
+    for sql in [
+        "SELECT 'challenge' AS dimension, challenge AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY challenge ORDER BY challenge",
+        "SELECT subject_kind AS dimension, subject AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY subject_kind, subject ORDER BY subject",
+        "SELECT 'region' AS dimension, CAST(platform_id AS TEXT) AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY platform_id ORDER BY platform_id",
+        "SELECT 'month' AS dimension, month AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY month ORDER BY month",
+    ] {
+        out.extend(
+            sqlx::query_as::<_, CountRow>(sql)
+                .bind(org)
+                .fetch_all(db.reader())
+                .await?,
+        );
+    }
+    // Target groups are a list per signal: count the distinct lists, then split them.
+    let lists: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT target_groups, COUNT(*) FROM signals WHERE org_id = $1 GROUP BY target_groups",
     )
     .bind(org)
     .fetch_all(db.reader())
     .await?;
-    let mut counts: std::collections::BTreeMap<(String, String), i64> = Default::default();
-    let mut add = |d: &str, c: &str| *counts.entry((d.to_owned(), c.to_owned())).or_insert(0) += 1;
-    for (challenge, kind, subject, groups, platform, month) in &rows {
-        add("challenge", challenge);
-        add(kind, subject);
-        for g in groups.split(',').filter(|g| !g.is_empty()) {
-            add("target_group", g);
+    let mut groups: std::collections::BTreeMap<String, i64> = Default::default();
+    for (list, n) in lists {
+        for g in list.split(',').filter(|g| !g.is_empty()) {
+            *groups.entry(g.to_owned()).or_insert(0) += n;
         }
-        add("region", &platform.to_string());
-        add("month", month);
     }
-    Ok(counts
-        .into_iter()
-        .map(|((dimension, code), n)| CountRow { dimension, code, n })
-        .collect())
+    out.extend(groups.into_iter().map(|(code, n)| CountRow {
+        dimension: "target_group".to_owned(),
+        code,
+        n,
+    }));
+    Ok(out)
 }
 
 /// Demo accounts of the signals module: a social worker in each other demo organisation
@@ -1512,5 +1525,133 @@ pub async fn demo(db: &Db, password: &str) -> Result<(), StoreError> {
         Some("44021"),
     )
     .await?;
+    Ok(())
+}
+
+/// Adds `n` signals spread over the first `orgs` organisations (ids 1..=orgs, as
+/// `demo::seed_bench` makes them) to a benchmark database, with their counts, in large
+/// transactions. Texts are varied Dutch and French sentences, so suggestions have real work.
+pub async fn seed_bench(db: &Db, orgs: usize, n: usize) -> Result<(), StoreError> {
+    use std::collections::HashMap;
+    let munis: Vec<(String, i64)> =
+        sqlx::query_as("SELECT refnis, platform_id FROM municipalities ORDER BY refnis")
+            .fetch_all(db.reader())
+            .await?;
+    if munis.is_empty() || orgs == 0 {
+        return Ok(());
+    }
+    let subjects_nl = [
+        "De huurpremie wordt niet aangevraagd",
+        "Afspraken bij het OCMW kunnen enkel online",
+        "De schooltoeslag komt niet aan",
+        "Wachtlijsten voor sociale woningen worden langer",
+        "Het sociaal tarief voor energie wordt niet toegekend",
+        "Ouderen vinden de weg naar de mutualiteit niet",
+        "Jongeren verliezen hun studietoelage",
+        "De verhoogde tegemoetkoming wordt niet automatisch toegekend",
+    ];
+    let subjects_fr = [
+        "La prime au loyer n'est pas demandée",
+        "Les rendez-vous au CPAS se prennent uniquement en ligne",
+        "Les listes d'attente pour un logement social s'allongent",
+        "Le tarif social de l'énergie n'est pas accordé",
+    ];
+    let causes = [
+        "omdat het formulier te moeilijk is",
+        "omdat de brief niet begrijpelijk is",
+        "want niemand belt de mensen op",
+        "omdat een attest ontbreekt",
+        "omdat er geen loket meer is",
+    ];
+    let rights = [
+        "vlaamse_huurpremie",
+        "schooltoeslag",
+        "sociaal_tarief_energie",
+        "verhoogde_tegemoetkoming",
+        "studietoelage_hoger_onderwijs",
+    ];
+    let challenges: Vec<&str> = sterk_signals::form::challenges().collect();
+    let groups = sterk_signals::form::TARGET_GROUPS;
+    let life = sterk_signals::form::LIFE_DOMAINS;
+    let now = now_ms();
+    let mut counts: HashMap<(String, String, String, i64), i64> = HashMap::new();
+    let chunk = 1000;
+    let mut done = 0;
+    while done < n {
+        let k = chunk.min(n - done);
+        let mut tx = db.begin().await?;
+        let mut sql = String::from(
+            "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, source, month, created_by, created_at) VALUES ",
+        );
+        for j in 0..k {
+            let i = done + j;
+            let org = i % orgs + 1;
+            let (refnis, platform) = &munis[(org * 7) % munis.len()];
+            let what = if i % 5 == 4 {
+                format!("{} ({}).", subjects_fr[i % subjects_fr.len()], i % 97)
+            } else {
+                format!(
+                    "{} {} ({}).",
+                    subjects_nl[i % subjects_nl.len()],
+                    causes[(i / 3) % causes.len()],
+                    i % 89
+                )
+            };
+            let terms = sterk_signals::similarity::terms(&what);
+            let (kind, subject) = if i % 3 == 0 {
+                ("life", life[i % life.len()])
+            } else {
+                ("right", rights[i % rights.len()])
+            };
+            let challenge = challenges[i % challenges.len()];
+            let g1 = groups[i % groups.len()];
+            let g2 = groups[(i / 10) % groups.len()];
+            let tg = if g1 == g2 {
+                g1.to_owned()
+            } else {
+                format!("{g1},{g2}")
+            };
+            let month = format!("{:04}-{:02}", 2024 + (i / 12) % 3, i % 12 + 1);
+            if j > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "({org}, '{}', '{}', '{kind}', '{subject}', '{challenge}', '{tg}', '{refnis}', {platform}, {}, '2024-01', 'cases', 'form', '{month}', {org}, {})",
+                what.replace('\'', "''"),
+                terms.replace('\'', "''"),
+                i % 40 + 1,
+                now - (n - i) as i64 * 1000,
+            ));
+            let mut add = |d: &str, c: &str| {
+                *counts
+                    .entry((d.to_owned(), c.to_owned(), month.clone(), *platform))
+                    .or_insert(0) += 1;
+            };
+            add("all", "all");
+            add("challenge", challenge);
+            add(kind, subject);
+            for g in tg.split(',') {
+                add("target_group", g);
+            }
+        }
+        sqlx::query(&sql).execute(&mut *tx).await?;
+        tx.commit().await?;
+        done += k;
+    }
+    let mut tx = db.begin().await?;
+    for ((d, c, m, p), v) in counts {
+        sqlx::query(
+            "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + $5",
+        )
+        .bind(d)
+        .bind(c)
+        .bind(m)
+        .bind(p)
+        .bind(v)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

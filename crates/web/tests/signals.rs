@@ -557,6 +557,19 @@ async fn the_chair_bundles_the_signals_of_the_region() {
     let page = chair.post("/dossiers", &[("signal", &sig)]).await;
     assert_eq!(page.status, 422, "a title is required");
     assert!(page.body.contains("checked"), "the choice is kept");
+    // The title and summary reach the public page: personal data is refused there too.
+    let page = chair
+        .post(
+            "/dossiers",
+            &[
+                ("signal", &sig),
+                ("title", "Regio"),
+                ("summary", "Bel 0470 12 34 56"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("persoonsgegevens"));
     let page = chair
         .post(
             "/dossiers",
@@ -578,7 +591,8 @@ async fn figures_hide_small_cells_outside_the_organisation() {
     let mut worker = app.login(WORKER).await;
     let page = worker.get("/signals/figures").await;
     assert_eq!(page.status, 200);
-    // Seven demo signals in total: per challenge 5 and 2, so one hidden cell.
+    // Seven demo signals: 5 name older people (shown); per challenge 5 and 2, so the 2 is
+    // hidden and, since the total is known, the 5 too (complementary suppression).
     assert!(page.body.contains("<td>5</td>"), "{}", page.body);
     assert!(page.body.contains("minder dan 5"));
     assert!(page.body.contains("<svg"));
@@ -587,8 +601,13 @@ async fn figures_hide_small_cells_outside_the_organisation() {
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with("dimension,code,name,signals"));
     assert!(
+        csv.body.contains("target_group,elderly,Ouderen,5"),
+        "{}",
         csv.body
-            .contains("challenge,onderbescherming,Onderbescherming,5")
+    );
+    assert!(
+        csv.body
+            .contains("challenge,onderbescherming,Onderbescherming,<5")
     );
     assert!(
         csv.body

@@ -115,6 +115,14 @@ pub async fn create(
     let summary = errs
         .check("summary", parse_text(f.get("summary"), 2000, false))
         .unwrap_or_default();
+    // Title and summary go to the public page once reported: no personal data there either.
+    for (field, text) in [("title", f.get("title")), ("summary", f.get("summary"))] {
+        if !sterk_signals::pii::scan(text, &sterk_signals::pii::NameList::default()).is_empty()
+            && errs.for_field(field).is_none()
+        {
+            errs.push(field, "personal_data");
+        }
+    }
     let signal_ids = ids(&f, "signal");
     let dossier_ids = if platform == FLEMISH_PLATFORM {
         ids(&f, "dossier")

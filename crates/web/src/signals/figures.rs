@@ -1,10 +1,13 @@
 //! Figures of signals: by challenge, right, life domain, target group, region and month.
-//! Figures of all organisations hide cells under 5 (`sterk_signals::shown`); the figures of
-//! one's own organisation are shown in full. Each chart is an SVG with the same data as the
-//! table next to it; the CSV export holds the same (hidden) cells.
+//! Figures of all organisations hide cells under 5 with the shared small-cell rules
+//! (`sterk_domain::figures`, complementary suppression where a total can be known); the
+//! figures of one's own organisation are exact. Each chart is an SVG from the shared
+//! `crate::charts` with the same data as the table next to it; the CSV export holds the same
+//! (hidden) cells.
 
 use super::{Names, scope};
 use crate::AppState;
+use crate::charts::{self, BarChart, Series};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::pages::render;
@@ -13,31 +16,29 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use sterk_domain::access::Action;
+use sterk_domain::figures::{self, Audience, Cell};
 use sterk_store::reference;
 use sterk_store::signals::{self, CountRow};
 
-/// One bar of a chart and one row of its table.
-pub struct Bar {
+/// One row of a figure's table.
+pub struct Row {
     /// The label.
     pub label: String,
-    /// The count, or `None` when hidden (under 5).
+    /// The count, or `None` when hidden.
     pub value: Option<i64>,
-    /// Bar length in the chart's units (0–300).
-    pub width: i64,
-    /// Vertical position in the chart.
-    pub y: i64,
 }
 
-/// One figure: a dimension with its bars.
+/// One figure: a dimension with its chart (SVG markup from [`crate::charts`]) and the same
+/// data as a table.
 pub struct Figure {
-    /// Stable id (for headings and the chart's label).
+    /// Stable id (for headings).
     pub id: String,
     /// Heading.
     pub title: String,
-    /// Bars.
-    pub bars: Vec<Bar>,
-    /// SVG height.
-    pub height: i64,
+    /// The chart.
+    pub svg: String,
+    /// The rows of the table.
+    pub rows: Vec<Row>,
 }
 
 const DIMENSIONS: [&str; 6] = [
@@ -59,48 +60,65 @@ fn label(names: &Names, dimension: &str, code: &str) -> String {
     }
 }
 
-/// Builds the figures from counts; `suppress` hides cells under 5.
+/// The cells of one dimension as `audience` may see them. Challenge, region and month split
+/// the signals into disjoint groups whose total can be known, so they get complementary
+/// suppression; a signal can name several target groups, and a right or a life domain, so
+/// those cells are hidden one by one.
+pub fn cells(dimension: &str, counts: &[i64], audience: Audience) -> Vec<Cell> {
+    if matches!(dimension, "challenge" | "region" | "month") {
+        figures::suppress_with_total(counts, audience).0
+    } else {
+        counts
+            .iter()
+            .map(|n| figures::count(*n, audience))
+            .collect()
+    }
+}
+
+/// Builds the figures from counts.
 pub fn build(
     ctx: &Ctx,
     names: &Names,
     rows: &[CountRow],
-    suppress: bool,
+    audience: Audience,
     prefix: &str,
 ) -> Vec<Figure> {
     DIMENSIONS
         .iter()
         .filter_map(|dim| {
-            let cells: Vec<&CountRow> = rows.iter().filter(|r| r.dimension == *dim).collect();
-            if cells.is_empty() {
+            let found: Vec<&CountRow> = rows.iter().filter(|r| r.dimension == *dim).collect();
+            if found.is_empty() {
                 return None;
             }
-            let values: Vec<Option<i64>> = cells
-                .iter()
-                .map(|r| {
-                    if suppress {
-                        sterk_signals::shown(r.n)
-                    } else {
-                        Some(r.n)
-                    }
-                })
-                .collect();
-            let max = values.iter().flatten().copied().max().unwrap_or(1).max(1);
-            let bars: Vec<Bar> = cells
-                .iter()
-                .zip(values)
-                .enumerate()
-                .map(|(i, (r, v))| Bar {
-                    label: label(names, dim, &r.code),
-                    width: v.map(|n| n * 300 / max).unwrap_or(0),
-                    value: v,
-                    y: i as i64 * 24,
-                })
-                .collect();
+            let counts: Vec<i64> = found.iter().map(|r| r.n).collect();
+            let cells = cells(dim, &counts, audience);
+            let labels: Vec<String> = found.iter().map(|r| label(names, dim, &r.code)).collect();
+            let id = format!("{prefix}{}", dim.replace('_', "-"));
+            let title = ctx.code("signals-by", dim);
+            let svg = charts::bar_chart(&BarChart {
+                id: format!("{id}-chart"),
+                title: title.clone(),
+                desc: ctx.t("figures-chart-desc"),
+                labels: labels.clone(),
+                series: vec![Series {
+                    name: ctx.t("signals-signals"),
+                    values: cells.clone(),
+                }],
+                hidden_mark: ctx.t("figures-hidden-mark"),
+                money: false,
+            });
             Some(Figure {
-                id: format!("{prefix}{}", dim.replace('_', "-")),
-                title: ctx.code("signals-by", dim),
-                height: bars.len() as i64 * 24 + 4,
-                bars,
+                id,
+                title,
+                svg,
+                rows: labels
+                    .into_iter()
+                    .zip(cells)
+                    .map(|(label, c)| Row {
+                        label,
+                        value: c.value(),
+                    })
+                    .collect(),
             })
         })
         .collect()
@@ -140,10 +158,10 @@ pub async fn page(
     let platforms = reference::platforms(&state.db).await?;
     let names = Names::new(&state, &ctx, &platforms);
     let rows = signals::figures(&state.db, region).await?;
-    let all = build(&ctx, &names, &rows, true, "all-");
+    let all = build(&ctx, &names, &rows, Audience::Outside, "all-");
     let own = if user.actor.org.is_some() && ctx.can(Action::RegisterSignal, scope(&ctx)) {
         let rows = signals::own_figures(&state.db, &user.actor).await?;
-        build(&ctx, &names, &rows, false, "own-")
+        build(&ctx, &names, &rows, Audience::Own, "own-")
     } else {
         Vec::new()
     };
@@ -175,14 +193,18 @@ pub async fn csv(
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut out = || -> Result<Vec<u8>, csv::Error> {
         w.write_record(["dimension", "code", "name", "signals"])?;
-        for r in &rows {
-            let n = sterk_signals::shown(r.n).map_or_else(|| "<5".to_owned(), |n| n.to_string());
-            w.write_record([
-                r.dimension.as_str(),
-                r.code.as_str(),
-                &label(&names, &r.dimension, &r.code),
-                &n,
-            ])?;
+        for dim in DIMENSIONS {
+            let found: Vec<&CountRow> = rows.iter().filter(|r| r.dimension == dim).collect();
+            let counts: Vec<i64> = found.iter().map(|r| r.n).collect();
+            for (r, c) in found.iter().zip(cells(dim, &counts, Audience::Outside)) {
+                let n = c.value().map_or_else(|| "<5".to_owned(), |n| n.to_string());
+                w.write_record([
+                    r.dimension.as_str(),
+                    r.code.as_str(),
+                    &label(&names, &r.dimension, &r.code),
+                    &n,
+                ])?;
+            }
         }
         w.flush()?;
         Ok(w.get_ref().clone())
