@@ -130,11 +130,13 @@ pub enum Action {
     ReviewPractice,
     /// Create events of a platform, build their programme and see their registrations.
     ManageEvents,
+    /// Fill in and read the organisation's diversity self-assessment.
+    ManageDiversity,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 19] = [
         Action::ListClients,
         Action::ViewClient,
         Action::CreateClient,
@@ -153,6 +155,7 @@ impl Action {
         Action::SubmitPractice,
         Action::ReviewPractice,
         Action::ManageEvents,
+        Action::ManageDiversity,
     ];
 }
 
@@ -219,6 +222,8 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         // Events: the chair for the regional platform's events (World Social Work Day), the
         // coordinator for every platform's (the Sociaalwerkconferentie is the Flemish one's).
         (RegionalChair, A::ManageEvents) => own_platform(resource),
+        // The diversity self-assessment is the organisation's own business.
+        (OrgAdmin, A::ManageDiversity) => own_org(resource),
         (PlatformCoordinator, A::ManageEvents) => matches!(resource, R::Platform(_)),
 
         _ => false,
@@ -351,6 +356,11 @@ mod tests {
         assert!(authorize(&worker, Action::ManageEvents, Resource::Platform(3)).is_err());
         let coordinator = actor(Role::PlatformCoordinator);
         assert!(authorize(&coordinator, Action::ManageEvents, Resource::Platform(1)).is_ok());
+        let admin = actor(Role::OrgAdmin);
+        assert!(authorize(&admin, Action::ManageDiversity, Resource::Org(10)).is_ok());
+        assert!(authorize(&admin, Action::ManageDiversity, Resource::Org(11)).is_err());
+        assert!(authorize(&worker, Action::ManageDiversity, Resource::Org(10)).is_err());
+        assert!(authorize(&coordinator, Action::ManageDiversity, Resource::Org(10)).is_err());
     }
 
     #[test]

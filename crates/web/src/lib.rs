@@ -18,6 +18,7 @@
 pub mod api;
 pub mod csrf;
 pub mod ctx;
+pub mod diversity;
 pub mod error;
 pub mod events;
 pub mod forms;
@@ -130,6 +131,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(practices::routes())
         .merge(events::routes())
+        .merge(diversity::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))
