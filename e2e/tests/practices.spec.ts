@@ -172,3 +172,29 @@ test('registering for an event, the waiting list and cancelling; the chair runs 
   await expect(chair.locator('main table')).toContainText(t('events-promoted'));
   await expectAxeClean(chair, 'registrations list');
 });
+
+test('the diversity self-assessment of an organisation, in Dutch and French', async ({ page }) => {
+  await login(page, 'orgAdmin');
+  await visit(page, '/diversity');
+  await expectAxeClean(page, 'diversity overview');
+  await visit(page, '/diversity/new');
+  await expectAxeClean(page, 'diversity questionnaire');
+  // One answer missing: named, the others kept.
+  const radios = page.locator('main form fieldset');
+  const n = await radios.count();
+  for (let i = 1; i < n; i++) await radios.nth(i).locator('input[value="2"]').check();
+  expect(await submit(page, page.locator('main form button[type="submit"]'))).toBe(422);
+  await expect(page.locator('.error-summary li')).toHaveCount(1);
+  await expect(radios.nth(1).locator('input[value="2"]')).toBeChecked();
+  await expectAxeClean(page, 'diversity questionnaire with errors');
+  await radios.nth(0).locator('input[value="3"]').check();
+  expect(await submit(page, page.locator('main form button[type="submit"]'))).toBe(303);
+  await expect(page.locator('main table')).toBeVisible();
+  await expectAxeClean(page, 'diversity results');
+  await switchLanguage(page, 'fr');
+  await expect(page.locator('main h1')).toHaveText(t('diversity-title', {}, 'fr'));
+  await expectAxeClean(page, 'diversity results in French');
+  await visit(page, '/diversity/new');
+  await expectAxeClean(page, 'diversity questionnaire in French');
+  await switchLanguage(page, 'nl');
+});
