@@ -158,11 +158,13 @@ pub enum Action {
     ForwardDossier,
     /// Record a policy response on a dossier.
     RecordResponse,
+    /// Fill in and read the organisation's diversity self-assessment.
+    ManageDiversity,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ListClients,
         Action::RegisterSignal,
         Action::ViewDossiers,
@@ -193,6 +195,7 @@ impl Action {
         Action::ManagePlatform,
         Action::ManageOwnTokens,
         Action::ViewFigures,
+        Action::ManageDiversity,
     ];
 }
 
@@ -270,6 +273,8 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         // Events: the chair for the regional platform's events (World Social Work Day), the
         // coordinator for every platform's (the Sociaalwerkconferentie is the Flemish one's).
         (RegionalChair, A::ManageEvents) => own_platform(resource),
+        // The diversity self-assessment is the organisation's own business.
+        (OrgAdmin, A::ManageDiversity) => own_org(resource),
         (PlatformCoordinator, A::ManageEvents) => matches!(resource, R::Platform(_)),
         // Chairs follow up the Flemish plan's actions (seed 003, 3.2.1) and their own
         // platform's; the coordinator every platform's.
@@ -512,6 +517,11 @@ mod tests {
         assert!(authorize(&worker, Action::ManageEvents, Resource::Platform(3)).is_err());
         let coordinator = actor(Role::PlatformCoordinator);
         assert!(authorize(&coordinator, Action::ManageEvents, Resource::Platform(1)).is_ok());
+        let admin = actor(Role::OrgAdmin);
+        assert!(authorize(&admin, Action::ManageDiversity, Resource::Org(10)).is_ok());
+        assert!(authorize(&admin, Action::ManageDiversity, Resource::Org(11)).is_err());
+        assert!(authorize(&worker, Action::ManageDiversity, Resource::Org(10)).is_err());
+        assert!(authorize(&coordinator, Action::ManageDiversity, Resource::Org(10)).is_err());
     }
 
     #[test]

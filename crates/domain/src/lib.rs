@@ -13,6 +13,7 @@
 //!   consent ledger's rules ([`client::Consent::is_active`]).
 //! - [`org`]: organisation kinds.
 //! - [`followup`]: the lifecycle of the follow-up of one right for one person.
+//! - [`diversity`]: the diversity self-assessment (four domains, scores, anonymous comparison).
 //! - [`event`]: events, the conference and the rule of registration with a waiting list.
 //! - [`practice`]: the good-practice database's form and review.
 //! - [`reference`]: the five krachtlijnen and the themes of the action plan.
@@ -22,6 +23,7 @@
 
 pub mod access;
 pub mod client;
+pub mod diversity;
 pub mod error;
 pub mod event;
 pub mod figures;

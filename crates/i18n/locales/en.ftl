@@ -817,6 +817,48 @@ solidarity-screening-good-conduct = Certificate of good conduct (model 2, for wo
 solidarity-capacity = How many requests at once (1–5)
 solidarity-insurance = I have read the note on insurance
 solidarity-insurance-note = Volunteers are insured through the organisation or the free volunteer insurance of the Flemish government (through the province) for civil liability, bodily accidents and legal aid.
+nav-diversity = Diversity
+diversity-title = Diversity self-assessment
+diversity-intro = Check where your organisation stands on culture-sensitive work, in the four domains the VIVO tool distinguishes: employees, offer, target group and identity of the organisation (Action Plan Sterk Sociaal Werk, 4.3). Repeat the self-assessment to see your progress.
+diversity-new = Fill in the self-assessment
+diversity-results = Results over time
+diversity-results-caption = Score per domain, from 0 (not yet) to 100 (fully)
+diversity-none-yet = Your organisation has not filled in the self-assessment yet.
+diversity-date = Date
+diversity-domain-employees = Employees
+diversity-domain-offer = Offer
+diversity-domain-target-group = Target group
+diversity-domain-identity = Identity of the organisation
+diversity-comparison = Comparison with similar organisations
+diversity-comparison-row = { $count ->
+    [one] Average of { $count } organisation of the same kind
+   *[other] Average of { $count } organisations of the same kind
+}
+diversity-comparison-shown = { $count ->
+    [one] The last row shows the average of { $count } other organisation of the same kind (its latest self-assessment), without names.
+   *[other] The last row shows the average of { $count } other organisations of the same kind (their latest self-assessment), without names.
+}
+diversity-comparison-hidden = No comparison yet: at least { $min } other organisations of the same kind must fill in the self-assessment first. That way no organisation can be recognised.
+diversity-form-intro = For each statement, say how far it holds for your organisation today. There are no right or wrong answers: it is about where you stand.
+diversity-form-missing = Not every statement has an answer yet. Your answers are kept. Missing:
+diversity-save = Save the self-assessment
+diversity-saved = Your self-assessment was saved.
+diversity-scale-0 = Not yet
+diversity-scale-1 = A little
+diversity-scale-2 = Largely
+diversity-scale-3 = Fully
+diversity-q-staff-reflects = Our staff reflects the diversity of the population in our area.
+diversity-q-recruitment = We recruit and select so that candidates of different backgrounds get a fair chance.
+diversity-q-training = Staff are trained in culture-sensitive work.
+diversity-q-accessible-language = Our information is available in plain language and, where needed, in other languages.
+diversity-q-adapted-offer = We adapt our offer to what different groups need.
+diversity-q-interpreters = We work with interpreters or intercultural mediators when needed.
+diversity-q-knows-population = We know the make-up of the population in our area.
+diversity-q-reaches-groups = We reach the groups that need us most, including those who are hard to reach.
+diversity-q-participation = Users of different backgrounds have a say in how we work.
+diversity-q-mission = Diversity is part of our mission and vision.
+diversity-q-policy-plan = We have a diversity policy with goals we follow up.
+diversity-q-leadership = Management and the board carry the diversity policy.
 solidarity-load = Running / max.
 solidarity-vstatus-active = active
 solidarity-vstatus-paused = paused

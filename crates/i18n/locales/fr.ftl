@@ -817,6 +817,48 @@ solidarity-screening-good-conduct = Extrait de casier judiciaire (modèle 2, pou
 solidarity-capacity = Combien de demandes à la fois (1–5)
 solidarity-insurance = J’ai lu l’explication sur l’assurance
 solidarity-insurance-note = Les bénévoles sont assurés par l’organisation ou par l’assurance bénévoles gratuite de l’autorité flamande (via la province) pour la responsabilité civile, les accidents corporels et l’assistance juridique.
+nav-diversity = Diversité
+diversity-title = Auto-évaluation de la diversité
+diversity-intro = Vérifiez où en est votre organisation en matière de travail culturellement sensible, dans les quatre domaines que distingue l’outil VIVO : personnel, offre, public et identité de l’organisation (Plan d’action Sterk Sociaal Werk, 4.3). Refaites l’auto-évaluation pour voir vos progrès.
+diversity-new = Remplir l’auto-évaluation
+diversity-results = Résultats dans le temps
+diversity-results-caption = Score par domaine, de 0 (pas encore) à 100 (entièrement)
+diversity-none-yet = Votre organisation n’a pas encore rempli l’auto-évaluation.
+diversity-date = Date
+diversity-domain-employees = Personnel
+diversity-domain-offer = Offre
+diversity-domain-target-group = Public
+diversity-domain-identity = Identité de l’organisation
+diversity-comparison = Comparaison avec des organisations similaires
+diversity-comparison-row = { $count ->
+    [one] Moyenne de { $count } organisation du même type
+   *[other] Moyenne de { $count } organisations du même type
+}
+diversity-comparison-shown = { $count ->
+    [one] La dernière ligne montre la moyenne de { $count } autre organisation du même type (sa dernière auto-évaluation), sans noms.
+   *[other] La dernière ligne montre la moyenne de { $count } autres organisations du même type (leur dernière auto-évaluation), sans noms.
+}
+diversity-comparison-hidden = Pas encore de comparaison : il faut pour cela qu’au moins { $min } autres organisations du même type remplissent l’auto-évaluation. Ainsi, aucune organisation n’est reconnaissable.
+diversity-form-intro = Indiquez pour chaque affirmation dans quelle mesure elle est vraie aujourd’hui pour votre organisation. Il n’y a pas de bonnes ou de mauvaises réponses : il s’agit de savoir où vous en êtes.
+diversity-form-missing = Toutes les affirmations n’ont pas encore de réponse. Vos réponses sont conservées. Il manque :
+diversity-save = Enregistrer l’auto-évaluation
+diversity-saved = Votre auto-évaluation est enregistrée.
+diversity-scale-0 = Pas encore
+diversity-scale-1 = Un peu
+diversity-scale-2 = En grande partie
+diversity-scale-3 = Entièrement
+diversity-q-staff-reflects = Notre personnel reflète la diversité de la population de notre zone d’action.
+diversity-q-recruitment = Nous recrutons et sélectionnons de sorte que des candidats d’origines diverses aient leur chance.
+diversity-q-training = Le personnel est formé au travail culturellement sensible.
+diversity-q-accessible-language = Nos informations existent en langage simple et, si nécessaire, dans d’autres langues.
+diversity-q-adapted-offer = Nous adaptons notre offre aux besoins de groupes différents.
+diversity-q-interpreters = Nous faisons appel à des interprètes ou à des médiateurs interculturels quand c’est nécessaire.
+diversity-q-knows-population = Nous connaissons la composition de la population de notre zone d’action.
+diversity-q-reaches-groups = Nous atteignons les groupes qui ont le plus besoin de nous, y compris ceux qui sont difficiles à joindre.
+diversity-q-participation = Des usagers d’origines diverses ont voix au chapitre dans notre fonctionnement.
+diversity-q-mission = La diversité figure dans notre mission et notre vision.
+diversity-q-policy-plan = Nous avons une politique de diversité avec des objectifs suivis.
+diversity-q-leadership = La direction et le conseil d’administration portent la politique de diversité.
 solidarity-load = En cours / max.
 solidarity-vstatus-active = actif
 solidarity-vstatus-paused = en pause

@@ -817,6 +817,48 @@ solidarity-screening-good-conduct = Uittreksel uit het strafregister (model 2, v
 solidarity-capacity = Hoeveel vragen tegelijk (1–5)
 solidarity-insurance = Ik heb de uitleg over de verzekering gelezen
 solidarity-insurance-note = Vrijwilligers zijn verzekerd via de organisatie of de gratis vrijwilligersverzekering van de Vlaamse overheid (via de provincie) voor burgerlijke aansprakelijkheid, lichamelijke ongevallen en rechtsbijstand.
+nav-diversity = Diversiteit
+diversity-title = Zelfevaluatie diversiteit
+diversity-intro = Ga na waar je organisatie staat op het vlak van cultuursensitief werken, in de vier domeinen die de VIVO-tool onderscheidt: werknemers, aanbod, doelgroep en identiteit van de organisatie (Actieplan Sterk Sociaal Werk, 4.3). Herhaal de zelfevaluatie om je vooruitgang te zien.
+diversity-new = Zelfevaluatie invullen
+diversity-results = Resultaten door de tijd
+diversity-results-caption = Score per domein, van 0 (nog niet) tot 100 (volledig)
+diversity-none-yet = Je organisatie vulde de zelfevaluatie nog niet in.
+diversity-date = Datum
+diversity-domain-employees = Werknemers
+diversity-domain-offer = Aanbod
+diversity-domain-target-group = Doelgroep
+diversity-domain-identity = Identiteit van de organisatie
+diversity-comparison = Vergelijking met gelijkaardige organisaties
+diversity-comparison-row = { $count ->
+    [one] Gemiddelde van { $count } organisatie van dezelfde soort
+   *[other] Gemiddelde van { $count } organisaties van dezelfde soort
+}
+diversity-comparison-shown = { $count ->
+    [one] De laatste rij toont het gemiddelde van { $count } andere organisatie van dezelfde soort (hun laatste zelfevaluatie), zonder namen.
+   *[other] De laatste rij toont het gemiddelde van { $count } andere organisaties van dezelfde soort (hun laatste zelfevaluatie), zonder namen.
+}
+diversity-comparison-hidden = Er is nog geen vergelijking: daarvoor moeten minstens { $min } andere organisaties van dezelfde soort de zelfevaluatie invullen. Zo blijft elke organisatie onherkenbaar.
+diversity-form-intro = Geef bij elke uitspraak aan in welke mate ze vandaag klopt voor je organisatie. Er zijn geen goede of foute antwoorden: het gaat om waar je staat.
+diversity-form-missing = Nog niet elke uitspraak is beantwoord. Je antwoorden blijven bewaard. Dit ontbreekt:
+diversity-save = Zelfevaluatie bewaren
+diversity-saved = Je zelfevaluatie is bewaard.
+diversity-scale-0 = Nog niet
+diversity-scale-1 = Een beetje
+diversity-scale-2 = Grotendeels
+diversity-scale-3 = Volledig
+diversity-q-staff-reflects = Ons personeel weerspiegelt de diversiteit van de bevolking in ons werkgebied.
+diversity-q-recruitment = We werven en selecteren zo dat kandidaten met verschillende achtergronden kansen krijgen.
+diversity-q-training = Medewerkers krijgen vorming in cultuursensitief werken.
+diversity-q-accessible-language = Onze informatie is er in eenvoudige taal en, waar nodig, in andere talen.
+diversity-q-adapted-offer = We passen ons aanbod aan aan wat verschillende groepen nodig hebben.
+diversity-q-interpreters = We werken met tolken of intercultureel bemiddelaars wanneer dat nodig is.
+diversity-q-knows-population = We kennen de samenstelling van de bevolking in ons werkgebied.
+diversity-q-reaches-groups = We bereiken de groepen die ons het meest nodig hebben, ook wie moeilijk bereikbaar is.
+diversity-q-participation = Gebruikers met verschillende achtergronden hebben inspraak in onze werking.
+diversity-q-mission = Diversiteit staat in onze missie en visie.
+diversity-q-policy-plan = We hebben een diversiteitsbeleid met doelen die we opvolgen.
+diversity-q-leadership = De leiding en het bestuur dragen het diversiteitsbeleid uit.
 solidarity-load = Lopend / max.
 solidarity-vstatus-active = actief
 solidarity-vstatus-paused = gepauzeerd

@@ -113,6 +113,9 @@ pub struct PracticeIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     f: Fields,
+    /// The facet counts and total of the unfiltered list (the search page without words),
+    /// kept until the next change: counting them means visiting every practice.
+    everything: Mutex<Option<(usize, [FacetValues; 4])>>,
 }
 
 fn analyzer(lang: Language) -> TextAnalyzer {
@@ -168,6 +171,7 @@ impl PracticeIndex {
             index,
             reader,
             writer: Mutex::new(writer),
+            everything: Mutex::new(None),
             f: Fields {
                 id,
                 title_nl,
@@ -206,6 +210,9 @@ impl PracticeIndex {
     fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
         writer.commit()?;
         self.reader.reload()?;
+        if let Ok(mut e) = self.everything.lock() {
+            *e = None;
+        }
         Ok(())
     }
 
@@ -312,6 +319,18 @@ impl PracticeIndex {
         let ranked_by_text = !text.trim().is_empty();
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
+        let unfiltered = !ranked_by_text && *filters == Filters::default();
+        if unfiltered
+            && let Some((total, facets)) = self.everything.lock().ok().and_then(|e| e.clone())
+        {
+            let top = TopDocs::with_limit(limit.max(1))
+                .and_offset(offset)
+                .order_by_fast_field::<u64>("id", Order::Desc);
+            let hits = searcher.search(&AllQuery, &top)?;
+            let addresses: Vec<DocAddress> = hits.into_iter().map(|(_, a)| a).collect();
+            let ids = self.ids(&searcher, &addresses)?;
+            return Ok(SearchResult { total, ids, facets });
+        }
         let collectors = DIMENSIONS.map(|d| {
             let mut c = FacetCollector::for_field(d);
             c.add_facet(Facet::root());
@@ -361,6 +380,9 @@ impl PracticeIndex {
             v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             v
         });
+        if unfiltered && let Ok(mut e) = self.everything.lock() {
+            *e = Some((total, facets.clone()));
+        }
         Ok(SearchResult { total, ids, facets })
     }
 
@@ -540,6 +562,8 @@ mod tests {
     #[test]
     fn upsert_replaces_and_remove_removes() {
         let idx = sample();
+        let before = idx.search("", &Filters::default(), 0, 10).unwrap();
+        assert!(before.facets[2].contains(&("antwerpen".to_owned(), 1)));
         idx.upsert(&doc(
             2,
             "nl",
@@ -562,8 +586,14 @@ mod tests {
                 .ids,
             vec![2]
         );
+        // The cached counts of the unfiltered list follow the change.
+        let after = idx.search("", &Filters::default(), 0, 10).unwrap();
+        assert!(!after.facets[2].iter().any(|(r, _)| r == "antwerpen"));
+        assert!(after.facets[2].contains(&("limburg".to_owned(), 1)));
+        assert_eq!(after.ids, vec![4, 3, 2, 1]);
         idx.remove(2).unwrap();
         assert_eq!(idx.len(), 3);
+        assert_eq!(idx.search("", &Filters::default(), 0, 10).unwrap().total, 3);
     }
 
     #[test]

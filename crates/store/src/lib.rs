@@ -20,6 +20,7 @@ pub mod callrounds;
 pub mod clients;
 mod db;
 pub mod demo;
+pub mod diversity;
 pub mod events;
 pub mod orgs;
 pub mod platform;

@@ -19,6 +19,7 @@ pub mod api;
 pub mod charts;
 pub mod csrf;
 pub mod ctx;
+pub mod diversity;
 pub mod error;
 pub mod events;
 pub mod forms;
@@ -131,6 +132,7 @@ pub fn app(state: AppState) -> Router {
         )));
     Router::new()
         .merge(pages::routes())
+        .merge(diversity::routes())
         .merge(solidarity::routes())
         .merge(practices::routes())
         .merge(events::routes())
