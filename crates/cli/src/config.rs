@@ -23,6 +23,9 @@ pub struct Config {
     pub log_format: String,
     /// Log filter (tracing's env-filter syntax).
     pub log: String,
+    /// Folder for files Sterk keeps besides the database (uploaded population files of
+    /// screenings). Default `data`, next to the default SQLite database.
+    pub data_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -35,6 +38,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             log_format: "text".into(),
             log: "info".into(),
+            data_dir: PathBuf::from("data"),
         }
     }
 }
@@ -97,6 +101,9 @@ impl Config {
         if let Some(v) = get("STERK_LOG") {
             self.log = v;
         }
+        if let Some(v) = get("STERK_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
         Ok(())
     }
 }
@@ -122,6 +129,10 @@ mod tests {
             .unwrap();
         assert_eq!(c.database_url, "postgres://x@y/z");
         assert_eq!(c.addr, "0.0.0.0:9000");
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        c.apply_env(|k| (k == "STERK_DATA_DIR").then(|| "/srv/sterk".to_owned()))
+            .unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/srv/sterk"));
         assert!(
             c.apply_env(|k| (k == "STERK_SECURE_COOKIES").then(|| "maybe".to_owned()))
                 .is_err()

@@ -173,6 +173,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
         secure_cookies: config.secure_cookies,
         session_minutes: config.session_minutes,
         trust_forwarded_for: config.trust_forwarded_for,
+        data_dir: Some(config.data_dir.clone()),
     };
     let state = sterk_web::AppState::new(db.clone(), web, sterk_web::install_metrics())
         .map_err(|e| anyhow::anyhow!(e))?;

@@ -52,6 +52,8 @@ pub struct WebConfig {
     /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
     /// entry (added by the proxy), so login rate limits count per person, not per proxy.
     pub trust_forwarded_for: bool,
+    /// The folder for uploads of screenings; `None`: `STERK_DATA_DIR`, else `./data`.
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -60,6 +62,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             session_minutes: 8 * 60,
             trust_forwarded_for: false,
+            data_dir: None,
         }
     }
 }
@@ -77,7 +80,7 @@ pub struct AppState {
     pub metrics: Option<PrometheusHandle>,
     /// The rules engine with the built-in Belgian and Flemish model.
     pub rights: Arc<rights::RightsEngine>,
-    /// Screening jobs and their data folder (`STERK_DATA_DIR`, default `./data`).
+    /// Screening jobs and their data folder (`data_dir` of the configuration).
     pub screening: Arc<screening::Jobs>,
     /// The search index of the good-practice database (in memory, filled from the database).
     pub practices: Arc<practices::Search>,
@@ -97,13 +100,17 @@ impl AppState {
         }
         let engine = rights::RightsEngine::builtin()
             .map_err(|p| format!("the built-in rule files do not load:\n{p}"))?;
+        let jobs = match &config.data_dir {
+            Some(dir) => screening::Jobs::new(dir.clone()),
+            None => screening::Jobs::from_env(),
+        };
         Ok(AppState {
             db,
             i18n: Arc::new(i18n),
             config: Arc::new(config),
             metrics,
             rights: Arc::new(engine),
-            screening: Arc::new(screening::Jobs::from_env()),
+            screening: Arc::new(jobs),
             practices: Arc::new(practices::Search::new()?),
         })
     }
