@@ -21,6 +21,7 @@ pub mod ctx;
 pub mod error;
 pub mod forms;
 pub mod pages;
+pub mod platform;
 pub mod rights;
 pub mod screening;
 pub mod security;
@@ -122,6 +123,7 @@ pub fn app(state: AppState) -> Router {
         )));
     Router::new()
         .merge(pages::routes())
+        .merge(platform::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(pages::ops::healthz))
         .route("/metrics", get(pages::ops::metrics))
