@@ -156,21 +156,21 @@ pub fn percent(progress: Option<f64>) -> Option<u8> {
 }
 
 /// Parses a progress typed in a form ("40", "40 %", "40%"): 0–100.
-pub fn parse_progress(text: &str) -> Result<u8, crate::FieldError> {
+pub fn parse_progress(text: &str) -> Result<u8, &'static str> {
     let t = text.trim().trim_end_matches('%').trim();
     t.parse::<u8>()
         .ok()
         .filter(|v| *v <= 100)
-        .ok_or(crate::FieldError::new("progress", "progress_invalid"))
+        .ok_or("progress_invalid")
 }
 
 /// Parses a weight typed in a form: a whole number 0–[`MAX_WEIGHT`].
-pub fn parse_weight(text: &str) -> Result<u32, crate::FieldError> {
+pub fn parse_weight(text: &str) -> Result<u32, &'static str> {
     text.trim()
         .parse::<u32>()
         .ok()
         .filter(|v| *v <= MAX_WEIGHT)
-        .ok_or(crate::FieldError::new("weight", "weight_invalid"))
+        .ok_or("weight_invalid")
 }
 
 #[cfg(test)]

@@ -414,23 +414,50 @@ type ActionRow = (
 /// The whole plan with every progress rolled up (four queries, then pure roll-up).
 pub async fn plan(db: &Db) -> Result<PlanView, StoreError> {
     let method = rollup_method(db).await?;
-    let themes: Vec<ThemeRow> = sqlx::query_as(
-        "SELECT p.section, p.heading, p.spearhead, p.weight, COALESCE(t.name_nl, p.section), COALESCE(t.name_fr, p.section), COALESCE(t.name_en, p.section) FROM plan_themes p LEFT JOIN themes t ON t.section = p.section ORDER BY p.position",
-    )
-    .fetch_all(db.reader())
-    .await?;
-    let actions: Vec<ActionRow> = sqlx::query_as(
-        "SELECT id, code, section, title, origin, platform_id, trekker, weight FROM plan_actions ORDER BY section, origin, position, id",
-    )
-    .fetch_all(db.reader())
-    .await?;
-    let inits: Vec<InitiativeRow> = sqlx::query_as(
-        "SELECT id, code, action_id, text, origin, platform_id, status, progress, weight, account, version, updated_at FROM plan_initiatives ORDER BY action_id, origin, position, id",
-    )
-    .fetch_all(db.reader())
-    .await?;
+    let themes: Vec<ThemeRow> = sqlx::query_as(THEMES_SQL).fetch_all(db.reader()).await?;
+    let actions: Vec<ActionRow> = sqlx::query_as(ACTIONS_SQL).fetch_all(db.reader()).await?;
+    let inits: Vec<InitiativeRow> = sqlx::query_as(INITS_SQL).fetch_all(db.reader()).await?;
     Ok(assemble(method, themes, actions, inits))
 }
+
+/// The plan as it stood at the end of `date` (ISO): each initiative as its last recorded
+/// change on or before that date says, "not started" when none; for the evaluations.
+pub async fn plan_as_of(db: &Db, date: &str) -> Result<PlanView, StoreError> {
+    let method = rollup_method(db).await?;
+    let themes: Vec<ThemeRow> = sqlx::query_as(THEMES_SQL).fetch_all(db.reader()).await?;
+    let actions: Vec<ActionRow> = sqlx::query_as(ACTIONS_SQL).fetch_all(db.reader()).await?;
+    let mut inits: Vec<InitiativeRow> = sqlx::query_as(INITS_SQL).fetch_all(db.reader()).await?;
+    let history: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT initiative_id, status, progress, weight, account FROM plan_progress_history WHERE on_date <= $1 ORDER BY on_date, id",
+    )
+    .bind(date)
+    .fetch_all(db.reader())
+    .await?;
+    let mut last: HashMap<i64, (String, i64, i64, String)> = HashMap::new();
+    for (id, status, progress, weight, account) in history {
+        last.insert(id, (status, progress, weight, account));
+    }
+    for i in &mut inits {
+        match last.remove(&i.id) {
+            Some((status, progress, weight, account)) => {
+                i.status = status;
+                i.progress = progress;
+                i.weight = weight;
+                i.account = account;
+            }
+            None => {
+                i.status = Status::NotStarted.code().into();
+                i.progress = 0;
+                i.account = String::new();
+            }
+        }
+    }
+    Ok(assemble(method, themes, actions, inits))
+}
+
+const THEMES_SQL: &str = "SELECT p.section, p.heading, p.spearhead, p.weight, COALESCE(t.name_nl, p.section), COALESCE(t.name_fr, p.section), COALESCE(t.name_en, p.section) FROM plan_themes p LEFT JOIN themes t ON t.section = p.section ORDER BY p.position";
+const ACTIONS_SQL: &str = "SELECT id, code, section, title, origin, platform_id, trekker, weight FROM plan_actions ORDER BY section, origin, position, id";
+const INITS_SQL: &str = "SELECT id, code, action_id, text, origin, platform_id, status, progress, weight, account, version, updated_at FROM plan_initiatives ORDER BY action_id, origin, position, id";
 
 fn assemble(
     method: RollupMethod,

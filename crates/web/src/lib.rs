@@ -24,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod forms;
 pub mod pages;
+pub mod platform;
 pub mod practices;
 pub mod rights;
 pub mod screening;
@@ -139,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         )));
     Router::new()
         .merge(pages::routes())
+        .merge(platform::routes())
         .merge(diversity::routes())
         .merge(solidarity::routes())
         .merge(practices::routes())
