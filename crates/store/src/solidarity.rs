@@ -1488,7 +1488,7 @@ pub async fn demo(db: &Db, worker: &Actor) -> Result<(), StoreError> {
         needs: String::new(),
     };
     let dirk_req = create_request(db, worker, &req(dirk, "paperwork", &["nl"], "normal")).await?;
-    create_request(db, worker, &req(x, "groceries", &["nl"], "soon")).await?;
+    let x_req = create_request(db, worker, &req(x, "groceries", &["nl"], "soon")).await?;
     create_request(db, worker, &req(fam, "language", &["tr", "nl"], "normal")).await?;
     create_request(
         db,
@@ -1499,6 +1499,10 @@ pub async fn demo(db: &Db, worker: &Actor) -> Result<(), StoreError> {
     let m = propose(db, worker, dirk_req, vol_ids[1], 99, "demo").await?;
     step(db, worker, m, Step::Accept, None, "", "").await?;
     step(db, worker, m, Step::Start, None, "", "").await?;
+    let month_ago = today - time::Duration::days(30);
+    add_gift(db, worker, 50_000, Some("Parochie Sint-Jan"), month_ago).await?;
+    add_gift(db, worker, 7_500, None, today).await?;
+    add_aid(db, worker, x_req, "food", 3_500, today).await?;
     create_public_request(
         db,
         org,
@@ -1517,4 +1521,192 @@ pub async fn demo(db: &Db, worker: &Actor) -> Result<(), StoreError> {
     )
     .await?;
     Ok(())
+}
+
+/// Kinds of material aid from the fund (codes).
+pub const AID_KINDS: [&str; 6] = ["food", "clothes", "hygiene", "toys", "money", "other"];
+
+/// Records a gift received by the solidarity fund (`amount_cents` > 0, optional donor);
+/// audited.
+pub async fn add_gift(
+    db: &Db,
+    actor: &Actor,
+    amount_cents: i64,
+    donor: Option<&str>,
+    on: time::Date,
+) -> Result<i64, StoreError> {
+    let org = org_of(actor)?;
+    if amount_cents <= 0 {
+        return Err(StoreError::Refused("solidarity-amount-positive"));
+    }
+    insert_fund(db, actor, org, "gift", amount_cents, donor, None, None, on).await
+}
+
+/// Records material aid handed out for a help request of the organisation; audited. The
+/// balance may not go below zero.
+pub async fn add_aid(
+    db: &Db,
+    actor: &Actor,
+    request_id: i64,
+    aid_kind: &str,
+    amount_cents: i64,
+    on: time::Date,
+) -> Result<i64, StoreError> {
+    let org = org_of(actor)?;
+    if amount_cents <= 0 {
+        return Err(StoreError::Refused("solidarity-amount-positive"));
+    }
+    if !AID_KINDS.contains(&aid_kind) {
+        return Err(StoreError::Refused("choice_invalid"));
+    }
+    insert_fund(
+        db,
+        actor,
+        org,
+        "aid",
+        -amount_cents,
+        None,
+        Some(aid_kind),
+        Some(request_id),
+        on,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_fund(
+    db: &Db,
+    actor: &Actor,
+    org: i64,
+    kind: &str,
+    amount: i64,
+    donor: Option<&str>,
+    aid_kind: Option<&str>,
+    request: Option<i64>,
+    on: time::Date,
+) -> Result<i64, StoreError> {
+    let mut tx = db.begin().await?;
+    if let Some(r) = request {
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM help_requests WHERE id = $1 AND org_id = $2")
+                .bind(r)
+                .bind(org)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if found.is_none() {
+            return Err(StoreError::Refused("solidarity-request-unknown"));
+        }
+        let (balance,): (i64,) =
+            sqlx::query_as("SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM fund_entries WHERE org_id = $1")
+                .bind(org)
+                .fetch_one(&mut *tx)
+                .await?;
+        if balance + amount < 0 {
+            return Err(StoreError::Refused("solidarity-fund-short"));
+        }
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO fund_entries (org_id, kind, amount_cents, donor, aid_kind, request_id, on_date, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(org)
+    .bind(kind)
+    .bind(amount)
+    .bind(donor.map(str::trim).filter(|d| !d.is_empty()))
+    .bind(aid_kind)
+    .bind(request)
+    .bind(sterk_domain::values::format_date(on))
+    .bind(actor.account)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "fund.add",
+            entity: "fund_entry",
+            entity_id: Some(id),
+            detail: kind,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// One entry of the fund.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct FundRow {
+    /// Id.
+    pub id: i64,
+    /// gift or aid.
+    pub kind: String,
+    /// Cents: gifts positive, aid negative.
+    pub amount_cents: i64,
+    /// Donor (gifts).
+    pub donor: Option<String>,
+    /// Aid kind.
+    pub aid_kind: Option<String>,
+    /// The help request (aid).
+    pub request_id: Option<i64>,
+    /// Date.
+    pub on_date: String,
+}
+
+/// One month of the fund.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FundMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Gifts received (cents).
+    pub gifts: i64,
+    /// Aid handed out (cents, positive).
+    pub aid: i64,
+    /// Number of aid entries.
+    pub aid_count: i64,
+    /// Balance at the end of the month.
+    pub balance: i64,
+}
+
+/// The fund: entries (newest first, at most 200), the balance, and a report per month.
+pub async fn fund(
+    db: &Db,
+    actor: &Actor,
+) -> Result<(Vec<FundRow>, i64, Vec<FundMonth>), StoreError> {
+    let org = org_of(actor)?;
+    let mut rows: Vec<FundRow> = sqlx::query_as(
+        "SELECT id, kind, amount_cents, donor, aid_kind, request_id, on_date FROM fund_entries WHERE org_id = $1 ORDER BY on_date, id",
+    )
+    .bind(org)
+    .fetch_all(db.reader())
+    .await?;
+    let mut months: Vec<FundMonth> = Vec::new();
+    let mut balance = 0i64;
+    for r in &rows {
+        balance += r.amount_cents;
+        let month = r.on_date.get(..7).unwrap_or("").to_owned();
+        if months.last().map(|m| m.month.as_str()) != Some(month.as_str()) {
+            months.push(FundMonth {
+                month,
+                gifts: 0,
+                aid: 0,
+                aid_count: 0,
+                balance: 0,
+            });
+        }
+        if let Some(m) = months.last_mut() {
+            if r.amount_cents >= 0 {
+                m.gifts += r.amount_cents;
+            } else {
+                m.aid -= r.amount_cents;
+                m.aid_count += 1;
+            }
+            m.balance = balance;
+        }
+    }
+    rows.reverse();
+    rows.truncate(200);
+    Ok((rows, balance, months))
 }

@@ -340,3 +340,71 @@ async fn post(c: &mut common::Client, fields: Vec<(String, String)>) -> common::
         .collect();
     c.post("/hulp", &refs).await
 }
+
+#[tokio::test]
+async fn the_fund_page_records_gifts_and_aid_and_names_bad_amounts() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    assert_eq!(w.get("/solidarity/fund").await.status, 200);
+    let bad = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "gift"),
+                ("amount", "twaalf"),
+                ("on_date", "2026-03-01"),
+                ("donor", "Parochie"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Vul een bedrag in") && bad.body.contains("value=\"Parochie\""));
+    let ok = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "gift"),
+                ("amount", "250,00"),
+                ("on_date", "2026-03-01"),
+                ("donor", "Parochie"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let (req,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM help_requests")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let too_much = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "aid"),
+                ("request", &req.to_string()),
+                ("aid_kind", "food"),
+                ("amount", "100000"),
+                ("on_date", "2026-03-02"),
+            ],
+        )
+        .await;
+    assert_eq!(too_much.status, 422);
+    assert!(too_much.body.contains("niet genoeg geld"));
+    let aid = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "aid"),
+                ("request", &req.to_string()),
+                ("aid_kind", "food"),
+                ("amount", "40"),
+                ("on_date", "2026-03-02"),
+            ],
+        )
+        .await;
+    assert_eq!(aid.status, 303);
+    let page = w.get("/solidarity/fund").await;
+    assert!(
+        page.body.contains("€ 750,00") && page.body.contains("2026-03"),
+        "balance and month"
+    );
+}
