@@ -900,3 +900,4 @@ solidarity-flash-fund = The entry is saved.
 error-solidarity-amount-positive = The amount must be more than zero.
 error-solidarity-fund-short = There is not enough money in the fund.
 error-solidarity-request-unknown = Choose a help request of your organisation.
+error-solidarity-name-invalid = This name cannot become a client record. Make the record yourself.

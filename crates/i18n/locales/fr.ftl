@@ -900,3 +900,4 @@ solidarity-flash-fund = L’écriture est enregistrée.
 error-solidarity-amount-positive = Le montant doit être supérieur à zéro.
 error-solidarity-fund-short = Le fonds n’a pas assez d’argent.
 error-solidarity-request-unknown = Choisissez une demande d’aide de votre organisation.
+error-solidarity-name-invalid = Ce nom ne peut pas devenir un dossier. Créez le dossier vous-même.

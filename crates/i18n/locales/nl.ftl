@@ -900,3 +900,4 @@ solidarity-flash-fund = De boeking is bewaard.
 error-solidarity-amount-positive = Het bedrag moet groter zijn dan nul.
 error-solidarity-fund-short = Er is niet genoeg geld in het fonds.
 error-solidarity-request-unknown = Kies een hulpvraag van je organisatie.
+error-solidarity-name-invalid = Deze naam kan geen dossier worden. Maak het dossier zelf aan.

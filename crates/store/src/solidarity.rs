@@ -1325,27 +1325,37 @@ pub async fn take_on(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let now = now_ms();
-    let channels = match (&row.phone, &row.email) {
-        (Some(_), Some(_)) => "phone,email",
-        (Some(_), None) => "phone",
-        _ => "email",
+    use sterk_domain::client::{ContactChannel, Household};
+    let mut channels = Vec::new();
+    if row.phone.is_some() {
+        channels.push(ContactChannel::Phone);
+    }
+    if row.email.is_some() {
+        channels.push(ContactChannel::Email);
+    }
+    let input = crate::clients::ClientInput {
+        name: sterk_domain::values::Name::parse(&row.name)
+            .map_err(|_| StoreError::Refused("solidarity-name-invalid"))?,
+        birth: None,
+        refnis: sterk_domain::values::Refnis::parse(&row.refnis).ok(),
+        languages: row
+            .languages
+            .split(',')
+            .filter_map(|l| sterk_domain::client::parse_language(l).ok())
+            .collect(),
+        channels,
+        phone: row.phone.clone(),
+        email: row.email.clone(),
+        address: None,
+        household: Household {
+            adults: 1,
+            children: 0,
+            lives_alone: false,
+        },
+        notes: String::new(),
     };
-    let (client,): (i64,) = sqlx::query_as(
-        "INSERT INTO clients (org_id, name, refnis, languages, channels, phone, email, notes, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $9) RETURNING id",
-    )
-    .bind(org)
-    .bind(&row.name)
-    .bind(&row.refnis)
-    .bind(&row.languages)
-    .bind(channels)
-    .bind(row.phone.as_deref())
-    .bind(row.email.as_deref())
-    .bind(actor.account)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    // Through the clients module, so the record and its audit row are made as everywhere.
+    let client = crate::clients::insert_tx(&mut tx, actor, org, &input).await?;
     sqlx::query("UPDATE public_help_requests SET status = 'taken', client_id = $1 WHERE id = $2")
         .bind(client)
         .bind(id)

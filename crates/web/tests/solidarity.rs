@@ -408,3 +408,85 @@ async fn the_fund_page_records_gifts_and_aid_and_names_bad_amounts() {
         "balance and month"
     );
 }
+
+#[tokio::test]
+async fn a_call_round_for_people_who_do_not_ask_ends_in_a_help_request() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let worker = count(
+        &app,
+        "SELECT id FROM accounts WHERE email = 'werker@ocmw-gent.demo'",
+    )
+    .await
+    .to_string();
+    // A round over the clients aged 80 or more who live alone (the call rounds of the rights module).
+    let made = w
+        .post(
+            "/callrounds",
+            &[
+                ("name", "80+ alleen"),
+                ("min_age", "80"),
+                ("lives_alone", "1"),
+                ("include_unknown", "1"),
+                ("priority", "money"),
+                ("retry_days", "3"),
+                ("workers", &worker),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let round = made.location.unwrap();
+    let entry = count(
+        &app,
+        "SELECT e.id FROM call_entries e JOIN clients c ON c.id = e.client_id WHERE c.name = 'Mevrouw X.'",
+    )
+    .await;
+    let out = w
+        .post(
+            &format!("{round}/entries/{entry}"),
+            &[
+                ("outcome", "needs_help"),
+                ("need", "Boodschappen elke week"),
+            ],
+        )
+        .await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    // The candidate shows on the solidarity page; one form turns it into a help request.
+    let home = w.get("/solidarity").await;
+    assert!(home.body.contains("Boodschappen elke week"));
+    let cand = count(
+        &app,
+        "SELECT id FROM help_request_candidates WHERE need = 'Boodschappen elke week'",
+    )
+    .await;
+    let client = count(&app, "SELECT id FROM clients WHERE name = 'Mevrouw X.'").await;
+    let link = format!("/solidarity/requests/new?client={client}&amp;candidate={cand}");
+    assert!(home.body.contains(&link), "{link}");
+    let form = w.get(&link.replace("&amp;", "&")).await;
+    assert!(
+        form.body
+            .contains(&format!("name=\"candidate\" value=\"{cand}\""))
+    );
+    let done = w
+        .post(
+            "/solidarity/requests",
+            &[
+                ("client", &client.to_string()),
+                ("candidate", &cand.to_string()),
+                ("kind", "groceries"),
+                ("frequency", "regular"),
+                ("urgency", "soon"),
+                ("postcode", "9000"),
+                ("languages", "nl"),
+                ("slot", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM help_request_candidates WHERE id = {cand} AND status = 'converted'")).await, 1);
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM help_requests WHERE candidate_id = {cand} AND source = 'call_round'")).await, 1);
+    assert!(
+        !w.get("/solidarity").await.body.contains(&link),
+        "the candidate is gone from the list"
+    );
+}

@@ -164,7 +164,13 @@ pub async fn take_public(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (_, user) = ctx.authorize_own(Action::ManageSolidarity)?;
-    let (client, row) = store::take_on(&state.db, &user.actor, id).await?;
+    let (client, row) = match store::take_on(&state.db, &user.actor, id).await {
+        Ok(done) => done,
+        Err(StoreError::Refused(_)) => {
+            return Err(AppError::BadRequest("error-solidarity-name-invalid"));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut q = format!(
         "/solidarity/requests/new?client={client}&kind={}&postcode={}&grid={}",
         row.kind, row.postcode, row.availability
