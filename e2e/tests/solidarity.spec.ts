@@ -102,7 +102,6 @@ test('requests, shortlist, batch, acceptance and network flags; a volunteer sign
   expect(await submit(pub, pub.locator('main form button[type="submit"]'))).toBe(303);
   await expect(pub.locator('h1')).toHaveText('Teşekkürler');
   await expectAxeClean(pub, 'thanks in Turkish');
-  await visitor.close();
 
   // The worker proposes her for the Turkish-speaking family, and she accepts.
   await visit(page, '/solidarity');
@@ -112,7 +111,18 @@ test('requests, shortlist, batch, acceptance and network flags; a volunteer sign
   expect(await submit(page, propose)).toBe(303);
   await visit(page, '/solidarity/matches');
   const hers = page.locator('section.match', { hasText: name });
-  expect(await submit(page, hers.locator('button[value="accept"]'))).toBe(303);
+  const link = await hers.locator('a[href^="/hulp/koppeling/"]').getAttribute('href');
+  expect(link).toBeTruthy();
+  // She opens her link (sent by the worker) and accepts, in Turkish, without an account.
+  await visit(pub, `${link}?lang=tr`);
+  await expect(pub.locator('h1')).toHaveText('Sizin için bir yardım isteği');
+  await expect(pub.locator('main')).not.toContainText('Familie K.');
+  await expectAxeClean(pub, 'the volunteer\'s answer page in Turkish');
+  expect(await submit(pub, pub.locator('button[value="accept"]'))).toBe(303);
+  await expect(pub.locator('[role="status"]')).toContainText('Kabul ettiniz');
+  await expectAxeClean(pub, 'accepted, in Turkish');
+  await visitor.close();
+  await visit(page, '/solidarity/matches');
   await expect(page.locator('section.match', { hasText: name })).toContainText(t('solidarity-match-confirmed'));
 });
 

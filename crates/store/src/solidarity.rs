@@ -775,9 +775,12 @@ async fn propose_tx(
     let today = time::OffsetDateTime::now_utc().date();
     require_consent(tx, client, ConsentPurpose::ShareWithVolunteer, None, today).await?;
     let now = now_ms();
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO matches (org_id, request_id, volunteer_id, status, score, reasons, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'proposed', $4, $5, $6, $7, $7) RETURNING id",
+        "INSERT INTO matches (org_id, request_id, volunteer_id, status, score, reasons, token, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'proposed', $4, $5, $8, $6, $7, $7) RETURNING id",
     )
     .bind(org)
     .bind(request_id)
@@ -786,6 +789,7 @@ async fn propose_tx(
     .bind(reasons)
     .bind(actor.account)
     .bind(now)
+    .bind(&token)
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query("UPDATE help_requests SET status = 'proposed' WHERE id = $1")
@@ -888,6 +892,8 @@ pub struct MatchRow {
     pub feedback_client: String,
     /// Feedback of the volunteer.
     pub feedback_volunteer: String,
+    /// The volunteer's answer link token.
+    pub token: String,
 }
 
 /// The organisation's matches, newest first.
@@ -895,7 +901,7 @@ pub async fn matches(db: &Db, actor: &Actor) -> Result<Vec<MatchRow>, StoreError
     let org = org_of(actor)?;
     Ok(sqlx::query_as(
         "SELECT x.id, x.request_id, h.kind, h.client_id, c.name AS client_name, x.volunteer_id, v.name AS volunteer_name, x.status, x.score, \
-         x.stop_reason, x.feedback_client, x.feedback_volunteer FROM matches x JOIN help_requests h ON h.id = x.request_id \
+         x.stop_reason, x.feedback_client, x.feedback_volunteer, x.token FROM matches x JOIN help_requests h ON h.id = x.request_id \
          JOIN clients c ON c.id = h.client_id JOIN volunteers v ON v.id = x.volunteer_id WHERE x.org_id = $1 ORDER BY x.id DESC LIMIT 500",
     )
     .bind(org)
@@ -1719,4 +1725,161 @@ pub async fn fund(
     rows.reverse();
     rows.truncate(200);
     Ok((rows, balance, months))
+}
+
+/// What a volunteer sees through their answer link: the task, never the person's name; the
+/// exact address only once they accepted and while the consent to share with a volunteer holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct VolunteerView {
+    /// The match.
+    pub id: i64,
+    /// proposed, confirmed, running, …
+    pub status: String,
+    /// Kind of help.
+    pub kind: String,
+    /// Frequency.
+    pub frequency: String,
+    /// Municipality (Dutch name) and postcode.
+    pub municipality: String,
+    /// Postal code.
+    pub postcode: String,
+    /// Availability grid.
+    pub availability: i64,
+    /// The address, when it may be shared.
+    pub address: Option<String>,
+    /// The client's phone, when it may be shared.
+    pub phone: Option<String>,
+}
+
+async fn view_tx(tx: &mut Tx, token: &str) -> Result<(VolunteerView, i64, i64, i64), StoreError> {
+    let row: Option<(i64, String, String, String, String, String, i64, i64, i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT x.id, x.status, h.kind, h.frequency, m.name_nl, h.postcode, h.availability, h.client_id, x.org_id, x.request_id, c.address, c.phone \
+         FROM matches x JOIN help_requests h ON h.id = x.request_id JOIN municipalities m ON m.refnis = h.refnis JOIN clients c ON c.id = h.client_id \
+         WHERE x.token = $1",
+    )
+    .bind(token)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((
+        id,
+        status,
+        kind,
+        frequency,
+        municipality,
+        postcode,
+        availability,
+        client,
+        org,
+        request,
+        address,
+        phone,
+    )) = row
+    else {
+        return Err(StoreError::NotFound);
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let shared = matches!(status.as_str(), "confirmed" | "running")
+        && require_consent(tx, client, ConsentPurpose::ShareWithVolunteer, None, today)
+            .await
+            .is_ok();
+    let (address, phone) = if shared {
+        (address, phone)
+    } else {
+        (None, None)
+    };
+    Ok((
+        VolunteerView {
+            id,
+            status,
+            kind,
+            frequency,
+            municipality,
+            postcode,
+            availability,
+            address,
+            phone,
+        },
+        client,
+        org,
+        request,
+    ))
+}
+
+/// The volunteer's view of a match through its link; a view of the shared address is audited.
+pub async fn volunteer_view(db: &Db, token: &str) -> Result<VolunteerView, StoreError> {
+    if token.len() != 32 {
+        return Err(StoreError::NotFound);
+    }
+    let mut tx = db.begin().await?;
+    let (view, client, org, _) = view_tx(&mut tx, token).await?;
+    if view.address.is_some() || view.phone.is_some() {
+        audit::record(
+            &mut tx,
+            Entry {
+                account: None,
+                org: Some(org),
+                action: "client.share_with_volunteer",
+                entity: "client",
+                entity_id: Some(client),
+                detail: &format!("match={}", view.id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// The volunteer answers through their link: accept (needs the consent to share with a
+/// volunteer, checked in this transaction) or decline. Only a proposed match can be answered.
+pub async fn volunteer_answer(db: &Db, token: &str, accept: bool) -> Result<(), StoreError> {
+    if token.len() != 32 {
+        return Err(StoreError::NotFound);
+    }
+    let mut tx = db.begin().await?;
+    let (view, client, org, request) = view_tx(&mut tx, token).await?;
+    if view.status != "proposed" {
+        return Err(StoreError::Refused("solidarity-step-invalid"));
+    }
+    if accept {
+        let today = time::OffsetDateTime::now_utc().date();
+        require_consent(
+            &mut tx,
+            client,
+            ConsentPurpose::ShareWithVolunteer,
+            None,
+            today,
+        )
+        .await?;
+    }
+    let (to, request_status) = if accept {
+        ("confirmed", "matched")
+    } else {
+        ("declined", "open")
+    };
+    sqlx::query("UPDATE matches SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(to)
+        .bind(now_ms())
+        .bind(view.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE help_requests SET status = $1 WHERE id = $2")
+        .bind(request_status)
+        .bind(request)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            account: None,
+            org: Some(org),
+            action: "match.volunteer_answer",
+            entity: "match",
+            entity_id: Some(view.id),
+            detail: to,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

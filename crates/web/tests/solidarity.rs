@@ -490,3 +490,72 @@ async fn a_call_round_for_people_who_do_not_ask_ends_in_a_help_request() {
         "the candidate is gone from the list"
     );
 }
+
+#[tokio::test]
+async fn a_volunteer_answers_through_their_link_and_sees_the_address_only_after_accepting() {
+    let app = TestApp::start_postgres("websolanswer").await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("UPDATE clients SET address = 'Kerkstraat 5, 9000 Gent' WHERE name = 'Familie K.'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let req = count(&app, "SELECT h.id FROM help_requests h JOIN clients c ON c.id = h.client_id WHERE c.name = 'Familie K.'").await;
+    let ayse = count(&app, "SELECT id FROM volunteers WHERE name = 'Ayşe Y.'").await;
+    let p = w
+        .post(
+            &format!("/solidarity/requests/{req}/propose"),
+            &[("volunteer", &ayse.to_string()), ("score", "1")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let matches = w.get("/solidarity/matches").await;
+    let start = matches.body.find("/hulp/koppeling/").unwrap();
+    let link = matches.body[start..start + 16 + 32].to_owned();
+    // The volunteer, without an account, in Turkish: the task, not the address.
+    let mut v = app.client();
+    let page = v.get(&format!("{link}?lang=tr")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Sizin için bir yardım isteği") && !page.body.contains("Kerkstraat")
+    );
+    assert!(
+        !page.body.contains("Familie K."),
+        "never the person's name before accepting"
+    );
+    let ok = v.post(&link, &[("answer", "accept"), ("lang", "tr")]).await;
+    assert_eq!(ok.status, 303);
+    let after = v.get(ok.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("Kerkstraat 5, 9000 Gent") && after.body.contains("Kabul ettiniz"));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'client.share_with_volunteer'"
+        )
+        .await,
+        1
+    );
+    // Answering twice changes nothing; a wrong link is not found.
+    let again = v
+        .post(&link, &[("answer", "decline"), ("lang", "tr")])
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM matches WHERE request_id = {req} AND status = 'confirmed'"
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        v.get("/hulp/koppeling/00000000000000000000000000000000")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(v.get("/hulp/koppeling/kort").await.status, 404);
+}

@@ -49,4 +49,8 @@ pub fn routes() -> Router<AppState> {
             get(public::volunteer_form).post(public::volunteer_submit),
         )
         .route("/hulp/bedankt", get(public::thanks))
+        .route(
+            "/hulp/koppeling/{token}",
+            get(public::match_page).post(public::match_answer),
+        )
 }
