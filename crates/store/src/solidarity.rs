@@ -1751,8 +1751,24 @@ pub struct VolunteerView {
     pub phone: Option<String>,
 }
 
+/// The columns `view_tx` reads.
+type ViewRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
 async fn view_tx(tx: &mut Tx, token: &str) -> Result<(VolunteerView, i64, i64, i64), StoreError> {
-    let row: Option<(i64, String, String, String, String, String, i64, i64, i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+    let row: Option<ViewRow> = sqlx::query_as(
         "SELECT x.id, x.status, h.kind, h.frequency, m.name_nl, h.postcode, h.availability, h.client_id, x.org_id, x.request_id, c.address, c.phone \
          FROM matches x JOIN help_requests h ON h.id = x.request_id JOIN municipalities m ON m.refnis = h.refnis JOIN clients c ON c.id = h.client_id \
          WHERE x.token = $1",
