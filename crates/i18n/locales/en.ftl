@@ -917,3 +917,5 @@ solidarity-public-match-no-address = The worker will give you the address.
 solidarity-public-match-declined = You declined this request. Thank you for letting us know.
 solidarity-public-match-closed = This request is closed.
 solidarity-answer-link = Link for the volunteer
+solidarity-areas = Or only in these municipalities (postcodes)
+solidarity-areas-hint = For example 9000, 9050. Leave empty to use the radius.

@@ -917,3 +917,5 @@ solidarity-public-match-no-address = Le travailleur vous donnera l’adresse.
 solidarity-public-match-declined = Vous avez refusé cette demande. Merci de nous l’avoir dit.
 solidarity-public-match-closed = Cette demande est clôturée.
 solidarity-answer-link = Lien pour le bénévole
+solidarity-areas = Ou seulement dans ces communes (codes postaux)
+solidarity-areas-hint = Par exemple 9000, 9050. Laissez vide pour utiliser le rayon.

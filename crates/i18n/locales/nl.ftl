@@ -917,3 +917,5 @@ solidarity-public-match-no-address = De medewerker geeft je het adres.
 solidarity-public-match-declined = Je hebt deze vraag geweigerd. Bedankt om te laten weten.
 solidarity-public-match-closed = Deze vraag is afgesloten.
 solidarity-answer-link = Link voor de vrijwilliger
+solidarity-areas = Of alleen in deze gemeenten (postcodes)
+solidarity-areas-hint = Bijvoorbeeld 9000, 9050. Leeg laten om de straal te gebruiken.

@@ -559,3 +559,31 @@ async fn a_volunteer_answers_through_their_link_and_sees_the_address_only_after_
     );
     assert_eq!(v.get("/hulp/koppeling/kort").await.status, 404);
 }
+
+#[tokio::test]
+async fn a_volunteer_can_help_in_a_list_of_municipalities_instead_of_a_radius() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let base = [
+        ("name", "Lies"),
+        ("postcode", "9000"),
+        ("radius_km", "5"),
+        ("capacity", "2"),
+        ("languages", "nl"),
+        ("skills", "meals"),
+        ("slot", "1"),
+        ("insurance_noted", "1"),
+    ];
+    let mut bad = base.to_vec();
+    bad.push(("areas", "9000, 12"));
+    let page = w.post("/solidarity/volunteers", &bad).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("value=\"9000, 12\""));
+    let mut ok = base.to_vec();
+    ok.push(("areas", "9000, 2000"));
+    assert_eq!(w.post("/solidarity/volunteers", &ok).await.status, 303);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM volunteers WHERE name = 'Lies' AND municipalities = '44021,11002' AND radius_km IS NULL").await,
+        1
+    );
+}

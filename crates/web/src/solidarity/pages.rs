@@ -789,6 +789,29 @@ pub async fn parse_volunteer(
             }
         }
     };
+    // Where they help: a list of postcodes (each becomes its municipalities), else the radius.
+    let mut municipalities: Vec<String> = Vec::new();
+    for pc in f
+        .get("areas")
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let found = if pc.len() == 4 && pc.chars().all(|c| c.is_ascii_digit()) {
+            reference::municipalities_for_postcode(&state.db, pc).await?
+        } else {
+            Vec::new()
+        };
+        if found.is_empty() {
+            errs.push("areas", "postcode_invalid");
+            break;
+        }
+        for m in found {
+            if !municipalities.contains(&m.refnis) {
+                municipalities.push(m.refnis);
+            }
+        }
+    }
     let capacity = f.get("capacity").trim().parse::<i64>().unwrap_or(1);
     let email = Some(f.get("email").trim().to_owned()).filter(|e| !e.is_empty());
     if let Some(e) = &email
@@ -806,8 +829,12 @@ pub async fn parse_volunteer(
         phone,
         refnis,
         postcode,
-        municipalities: vec![],
-        radius_km,
+        radius_km: if municipalities.is_empty() {
+            radius_km
+        } else {
+            None
+        },
+        municipalities,
         languages: parse_languages(f),
         skills: f
             .all("skills")
