@@ -55,6 +55,14 @@ test('requests, shortlist, batch, acceptance and network flags; a volunteer sign
   await expect(page.locator('.error-summary')).toContainText(t('error-consent-missing-share-with-volunteer'));
   await expectAxeClean(page, 'matches after the batch');
 
+  // The solidarity fund: a gift, then aid for a request; the balance and the month report.
+  await visit(page, '/solidarity/fund');
+  await expectAxeClean(page, 'fund');
+  const gift = page.locator('form[aria-labelledby="gift-h"]');
+  await gift.locator('input[name="amount"]').fill('12,50');
+  expect(await submit(page, gift.locator('button'))).toBe(303);
+  await expect(page.locator('[role="status"]')).toHaveText(t('solidarity-flash-fund'));
+
   // The volunteer of Mevrouw X. accepts: her supporters go up on the network page.
   await visit(page, '/solidarity/network');
   await expectAxeClean(page, 'network');
@@ -94,7 +102,6 @@ test('requests, shortlist, batch, acceptance and network flags; a volunteer sign
   expect(await submit(pub, pub.locator('main form button[type="submit"]'))).toBe(303);
   await expect(pub.locator('h1')).toHaveText('Teşekkürler');
   await expectAxeClean(pub, 'thanks in Turkish');
-  await visitor.close();
 
   // The worker proposes her for the Turkish-speaking family, and she accepts.
   await visit(page, '/solidarity');
@@ -104,7 +111,18 @@ test('requests, shortlist, batch, acceptance and network flags; a volunteer sign
   expect(await submit(page, propose)).toBe(303);
   await visit(page, '/solidarity/matches');
   const hers = page.locator('section.match', { hasText: name });
-  expect(await submit(page, hers.locator('button[value="accept"]'))).toBe(303);
+  const link = await hers.locator('a[href^="/hulp/koppeling/"]').getAttribute('href');
+  expect(link).toBeTruthy();
+  // She opens her link (sent by the worker) and accepts, in Turkish, without an account.
+  await visit(pub, `${link}?lang=tr`);
+  await expect(pub.locator('h1')).toHaveText('Sizin için bir yardım isteği');
+  await expect(pub.locator('main')).not.toContainText('Familie K.');
+  await expectAxeClean(pub, 'the volunteer\'s answer page in Turkish');
+  expect(await submit(pub, pub.locator('button[value="accept"]'))).toBe(303);
+  await expect(pub.locator('[role="status"]')).toContainText('Kabul ettiniz');
+  await expectAxeClean(pub, 'accepted, in Turkish');
+  await visitor.close();
+  await visit(page, '/solidarity/matches');
   await expect(page.locator('section.match', { hasText: name })).toContainText(t('solidarity-match-confirmed'));
 });
 
@@ -116,12 +134,14 @@ test('the pages in French pass axe', async ({ page }) => {
     ['/solidarity/volunteers/new', 'new volunteer'],
     ['/solidarity/network', 'network'],
     ['/solidarity/matches', 'matches'],
+    ['/solidarity/fund', 'fund'],
+    ['/solidarity/batch', 'batch proposal'],
   ]) {
     await visit(page, path);
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr-BE');
     await expectAxeClean(page, `solidarity ${label} in French`);
   }
-  await expect(page.locator('main')).toContainText(t('solidarity-matches-title', {}, 'fr'));
+  await expect(page.locator('h1')).toHaveText(t('solidarity-batch-title', {}, 'fr'));
 });
 
 test('the public help form in Arabic is right to left, in Dutch and French too', async ({ page }) => {

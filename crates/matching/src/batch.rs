@@ -3,10 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Area, Request, Volunteer};
-use crate::score::{
-    LOAD_STEP, SCORE_BOUND, Scarcity, bits_pass, covers, load_penalty, pair_points,
-};
+use crate::model::{Area, Place, Request, Volunteer};
+use crate::score::{LOAD_STEP, SCORE_BOUND, Scarcity, covers, load_penalty, pair_points_of};
 use crate::solver::{Graph, solve};
 
 /// Priority level of a request: its active supporters, 4 and more counting as 4. Level 0 (no
@@ -47,14 +45,32 @@ pub struct Batch {
     pub edges: usize,
 }
 
+/// A volunteer as a bucket holds them: everything the filters and the pair score need,
+/// inline, so building the graph streams through memory instead of chasing pointers.
+#[derive(Clone, Copy)]
+struct Cand {
+    idx: u32,
+    availability: u32,
+    languages: u64,
+    skills: u64,
+    screening: u64,
+    id: i64,
+    home: Place,
+    /// The bucket is wider than the volunteer's area (a radius under 3 km): check it.
+    check_area: bool,
+}
+
 /// Volunteers grouped by how far their area reaches, so that each request only looks at the
 /// volunteers who could possibly cover it. Each radius volunteer sits in exactly one bucket; a
-/// volunteer with a municipality list sits in the bucket of each listed municipality.
+/// volunteer with a municipality list sits in the bucket of each listed municipality. The
+/// buckets are exact (every volunteer in a bucket covers every place the bucket stands for,
+/// given the estimated distances of [`crate::distance_km`]) except for radii under 3 km,
+/// which are marked for a check.
 struct Buckets {
-    refnis: HashMap<u32, Vec<u32>>,
-    arr: HashMap<u32, Vec<u32>>,
-    province: HashMap<u32, Vec<u32>>,
-    global: Vec<u32>,
+    refnis: HashMap<u32, Vec<Cand>>,
+    arr: HashMap<u32, Vec<Cand>>,
+    province: HashMap<u32, Vec<Cand>>,
+    global: Vec<Cand>,
 }
 
 impl Buckets {
@@ -69,26 +85,36 @@ impl Buckets {
             if v.free() == 0 {
                 continue;
             }
-            let i = i as u32;
+            let mut c = Cand {
+                idx: i as u32,
+                availability: v.availability,
+                languages: v.languages,
+                skills: v.skills,
+                screening: v.screening,
+                id: v.id,
+                home: v.home,
+                check_area: false,
+            };
             match &v.area {
                 Area::Municipalities(list) => {
                     let mut list = list.clone();
                     list.sort_unstable();
                     list.dedup();
                     for r in list {
-                        b.refnis.entry(r).or_default().push(i);
+                        b.refnis.entry(r).or_default().push(c);
                     }
                 }
                 Area::Radius { km } => {
                     let km = (*km).max(1);
                     if km >= 70 {
-                        b.global.push(i);
+                        b.global.push(c);
                     } else if km >= 35 && v.home.province != 0 {
-                        b.province.entry(v.home.province).or_default().push(i);
+                        b.province.entry(v.home.province).or_default().push(c);
                     } else if km >= 15 {
-                        b.arr.entry(v.home.arrondissement()).or_default().push(i);
+                        b.arr.entry(v.home.arrondissement()).or_default().push(c);
                     } else {
-                        b.refnis.entry(v.home.refnis).or_default().push(i);
+                        c.check_area = km < 3;
+                        b.refnis.entry(v.home.refnis).or_default().push(c);
                     }
                 }
             }
@@ -96,9 +122,9 @@ impl Buckets {
         b
     }
 
-    fn candidates<'a>(&'a self, r: &Request) -> impl Iterator<Item = u32> + 'a {
+    fn candidates<'a>(&'a self, r: &Request) -> impl Iterator<Item = &'a Cand> + 'a {
         let p = r.place;
-        let empty: &[u32] = &[];
+        let empty: &[Cand] = &[];
         let a = self.refnis.get(&p.refnis).map_or(empty, Vec::as_slice);
         let b = self
             .arr
@@ -109,21 +135,29 @@ impl Buckets {
         } else {
             empty
         };
-        a.iter().chain(b).chain(c).chain(&self.global).copied()
+        a.iter().chain(b).chain(c).chain(&self.global)
     }
 }
 
 fn row_edges(r: &Request, volunteers: &[Volunteer], b: &Buckets, sc: &Scarcity) -> Vec<(u32, i64)> {
     let mut out = Vec::new();
-    for j in b.candidates(r) {
-        let v = &volunteers[j as usize];
-        // The bucket is a superset: check the area exactly, then the bit filters.
-        if !covers(v, &r.place) || bits_pass(r, v).is_err() || r.blocked_volunteers.contains(&v.id)
+    for c in b.candidates(r) {
+        // The bit filters first, on the inline copy (cheap, contiguous).
+        if r.languages & c.languages == 0
+            || r.skills & !c.skills != 0
+            || r.screening & !c.screening != 0
+            || r.availability & c.availability == 0
         {
             continue;
         }
-        let (_, d, c, _, s) = pair_points(r, v, sc);
-        out.push((j, d + c + s));
+        if c.check_area && !covers(&volunteers[c.idx as usize], &r.place) {
+            continue;
+        }
+        if !r.blocked_volunteers.is_empty() && r.blocked_volunteers.contains(&c.id) {
+            continue;
+        }
+        let (_, d, k, _, s) = pair_points_of(r, c.id, &c.home, c.skills, sc);
+        out.push((c.idx, d + k + s));
     }
     out
 }

@@ -185,14 +185,26 @@ pub fn load_penalty(load: u32) -> i64 {
 
 /// The pair part of the score (distance, continuity, scarce skills), without the load.
 pub(crate) fn pair_points(r: &Request, v: &Volunteer, sc: &Scarcity) -> (u16, i64, i64, u64, i64) {
-    let km = distance_km(&v.home, &r.place);
+    pair_points_of(r, v.id, &v.home, v.skills, sc)
+}
+
+/// [`pair_points`] from the volunteer's id, home and skills only (the batch keeps these
+/// inline in its buckets).
+pub(crate) fn pair_points_of(
+    r: &Request,
+    v_id: i64,
+    home: &Place,
+    v_skills: u64,
+    sc: &Scarcity,
+) -> (u16, i64, i64, u64, i64) {
+    let km = distance_km(home, &r.place);
     let distance_points = 100 - i64::from(km);
-    let continuity_points = if r.known_volunteers.contains(&v.id) {
+    let continuity_points = if r.known_volunteers.contains(&v_id) {
         CONTINUITY_POINTS
     } else {
         0
     };
-    let unneeded = v.skills & !r.skills;
+    let unneeded = v_skills & !r.skills;
     let mut scarce_skills = 0u64;
     let mut scarce_points = 0i64;
     let mut bits = unneeded;

@@ -267,3 +267,31 @@ fn medium_instance_is_feasible_and_consistent() {
     }
     assert_eq!(b.pairs.len() + b.unassigned.len(), r.len());
 }
+
+#[test]
+fn the_candidate_graph_is_exactly_the_pairs_that_pass_the_filters() {
+    let (r, mut v) = instance(11, &Shape::flanders(300, 1500));
+    // Every kind of area: tiny, tier edges, far, and municipality lists.
+    let radii = [1u16, 2, 3, 14, 15, 34, 35, 69, 70, 100];
+    for (i, vol) in v.iter_mut().enumerate() {
+        if i % 3 == 0 {
+            vol.area = Area::Radius {
+                km: radii[i % radii.len()],
+            };
+        }
+    }
+    let sc = Scarcity::compute(&r, &v);
+    let g = candidate_graph(&r, &v, &sc);
+    for (i, req) in r.iter().enumerate() {
+        let mut got: Vec<u32> = g[i].iter().map(|e| e.0).collect();
+        got.sort_unstable();
+        let want: Vec<u32> = (0..v.len() as u32)
+            .filter(|&j| check_filters(req, &v[j as usize]).is_ok())
+            .collect();
+        assert_eq!(got, want, "request {i}");
+        for &(j, w) in &g[i] {
+            let s = score_pair(req, &v[j as usize], &sc);
+            assert_eq!(w, s.total - s.load_points, "edge weight = pair points");
+        }
+    }
+}

@@ -775,9 +775,12 @@ async fn propose_tx(
     let today = time::OffsetDateTime::now_utc().date();
     require_consent(tx, client, ConsentPurpose::ShareWithVolunteer, None, today).await?;
     let now = now_ms();
+    let mut bytes = [0u8; 16];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO matches (org_id, request_id, volunteer_id, status, score, reasons, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'proposed', $4, $5, $6, $7, $7) RETURNING id",
+        "INSERT INTO matches (org_id, request_id, volunteer_id, status, score, reasons, token, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'proposed', $4, $5, $8, $6, $7, $7) RETURNING id",
     )
     .bind(org)
     .bind(request_id)
@@ -786,6 +789,7 @@ async fn propose_tx(
     .bind(reasons)
     .bind(actor.account)
     .bind(now)
+    .bind(&token)
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query("UPDATE help_requests SET status = 'proposed' WHERE id = $1")
@@ -888,6 +892,8 @@ pub struct MatchRow {
     pub feedback_client: String,
     /// Feedback of the volunteer.
     pub feedback_volunteer: String,
+    /// The volunteer's answer link token.
+    pub token: String,
 }
 
 /// The organisation's matches, newest first.
@@ -895,7 +901,7 @@ pub async fn matches(db: &Db, actor: &Actor) -> Result<Vec<MatchRow>, StoreError
     let org = org_of(actor)?;
     Ok(sqlx::query_as(
         "SELECT x.id, x.request_id, h.kind, h.client_id, c.name AS client_name, x.volunteer_id, v.name AS volunteer_name, x.status, x.score, \
-         x.stop_reason, x.feedback_client, x.feedback_volunteer FROM matches x JOIN help_requests h ON h.id = x.request_id \
+         x.stop_reason, x.feedback_client, x.feedback_volunteer, x.token FROM matches x JOIN help_requests h ON h.id = x.request_id \
          JOIN clients c ON c.id = h.client_id JOIN volunteers v ON v.id = x.volunteer_id WHERE x.org_id = $1 ORDER BY x.id DESC LIMIT 500",
     )
     .bind(org)
@@ -1325,27 +1331,37 @@ pub async fn take_on(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let now = now_ms();
-    let channels = match (&row.phone, &row.email) {
-        (Some(_), Some(_)) => "phone,email",
-        (Some(_), None) => "phone",
-        _ => "email",
+    use sterk_domain::client::{ContactChannel, Household};
+    let mut channels = Vec::new();
+    if row.phone.is_some() {
+        channels.push(ContactChannel::Phone);
+    }
+    if row.email.is_some() {
+        channels.push(ContactChannel::Email);
+    }
+    let input = crate::clients::ClientInput {
+        name: sterk_domain::values::Name::parse(&row.name)
+            .map_err(|_| StoreError::Refused("solidarity-name-invalid"))?,
+        birth: None,
+        refnis: sterk_domain::values::Refnis::parse(&row.refnis).ok(),
+        languages: row
+            .languages
+            .split(',')
+            .filter_map(|l| sterk_domain::client::parse_language(l).ok())
+            .collect(),
+        channels,
+        phone: row.phone.clone(),
+        email: row.email.clone(),
+        address: None,
+        household: Household {
+            adults: 1,
+            children: 0,
+            lives_alone: false,
+        },
+        notes: String::new(),
     };
-    let (client,): (i64,) = sqlx::query_as(
-        "INSERT INTO clients (org_id, name, refnis, languages, channels, phone, email, notes, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $9) RETURNING id",
-    )
-    .bind(org)
-    .bind(&row.name)
-    .bind(&row.refnis)
-    .bind(&row.languages)
-    .bind(channels)
-    .bind(row.phone.as_deref())
-    .bind(row.email.as_deref())
-    .bind(actor.account)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    // Through the clients module, so the record and its audit row are made as everywhere.
+    let client = crate::clients::insert_tx(&mut tx, actor, org, &input).await?;
     sqlx::query("UPDATE public_help_requests SET status = 'taken', client_id = $1 WHERE id = $2")
         .bind(client)
         .bind(id)
@@ -1488,7 +1504,7 @@ pub async fn demo(db: &Db, worker: &Actor) -> Result<(), StoreError> {
         needs: String::new(),
     };
     let dirk_req = create_request(db, worker, &req(dirk, "paperwork", &["nl"], "normal")).await?;
-    create_request(db, worker, &req(x, "groceries", &["nl"], "soon")).await?;
+    let x_req = create_request(db, worker, &req(x, "groceries", &["nl"], "soon")).await?;
     create_request(db, worker, &req(fam, "language", &["tr", "nl"], "normal")).await?;
     create_request(
         db,
@@ -1499,6 +1515,10 @@ pub async fn demo(db: &Db, worker: &Actor) -> Result<(), StoreError> {
     let m = propose(db, worker, dirk_req, vol_ids[1], 99, "demo").await?;
     step(db, worker, m, Step::Accept, None, "", "").await?;
     step(db, worker, m, Step::Start, None, "", "").await?;
+    let month_ago = today - time::Duration::days(30);
+    add_gift(db, worker, 50_000, Some("Parochie Sint-Jan"), month_ago).await?;
+    add_gift(db, worker, 7_500, None, today).await?;
+    add_aid(db, worker, x_req, "food", 3_500, today).await?;
     create_public_request(
         db,
         org,
@@ -1516,5 +1536,366 @@ pub async fn demo(db: &Db, worker: &Actor) -> Result<(), StoreError> {
         },
     )
     .await?;
+    Ok(())
+}
+
+/// Kinds of material aid from the fund (codes).
+pub const AID_KINDS: [&str; 6] = ["food", "clothes", "hygiene", "toys", "money", "other"];
+
+/// Records a gift received by the solidarity fund (`amount_cents` > 0, optional donor);
+/// audited.
+pub async fn add_gift(
+    db: &Db,
+    actor: &Actor,
+    amount_cents: i64,
+    donor: Option<&str>,
+    on: time::Date,
+) -> Result<i64, StoreError> {
+    let org = org_of(actor)?;
+    if amount_cents <= 0 {
+        return Err(StoreError::Refused("solidarity-amount-positive"));
+    }
+    insert_fund(db, actor, org, "gift", amount_cents, donor, None, None, on).await
+}
+
+/// Records material aid handed out for a help request of the organisation; audited. The
+/// balance may not go below zero.
+pub async fn add_aid(
+    db: &Db,
+    actor: &Actor,
+    request_id: i64,
+    aid_kind: &str,
+    amount_cents: i64,
+    on: time::Date,
+) -> Result<i64, StoreError> {
+    let org = org_of(actor)?;
+    if amount_cents <= 0 {
+        return Err(StoreError::Refused("solidarity-amount-positive"));
+    }
+    if !AID_KINDS.contains(&aid_kind) {
+        return Err(StoreError::Refused("choice_invalid"));
+    }
+    insert_fund(
+        db,
+        actor,
+        org,
+        "aid",
+        -amount_cents,
+        None,
+        Some(aid_kind),
+        Some(request_id),
+        on,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_fund(
+    db: &Db,
+    actor: &Actor,
+    org: i64,
+    kind: &str,
+    amount: i64,
+    donor: Option<&str>,
+    aid_kind: Option<&str>,
+    request: Option<i64>,
+    on: time::Date,
+) -> Result<i64, StoreError> {
+    let mut tx = db.begin().await?;
+    if let Some(r) = request {
+        let found: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM help_requests WHERE id = $1 AND org_id = $2")
+                .bind(r)
+                .bind(org)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if found.is_none() {
+            return Err(StoreError::Refused("solidarity-request-unknown"));
+        }
+        let (balance,): (i64,) =
+            sqlx::query_as("SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM fund_entries WHERE org_id = $1")
+                .bind(org)
+                .fetch_one(&mut *tx)
+                .await?;
+        if balance + amount < 0 {
+            return Err(StoreError::Refused("solidarity-fund-short"));
+        }
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO fund_entries (org_id, kind, amount_cents, donor, aid_kind, request_id, on_date, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(org)
+    .bind(kind)
+    .bind(amount)
+    .bind(donor.map(str::trim).filter(|d| !d.is_empty()))
+    .bind(aid_kind)
+    .bind(request)
+    .bind(sterk_domain::values::format_date(on))
+    .bind(actor.account)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "fund.add",
+            entity: "fund_entry",
+            entity_id: Some(id),
+            detail: kind,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// One entry of the fund.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct FundRow {
+    /// Id.
+    pub id: i64,
+    /// gift or aid.
+    pub kind: String,
+    /// Cents: gifts positive, aid negative.
+    pub amount_cents: i64,
+    /// Donor (gifts).
+    pub donor: Option<String>,
+    /// Aid kind.
+    pub aid_kind: Option<String>,
+    /// The help request (aid).
+    pub request_id: Option<i64>,
+    /// Date.
+    pub on_date: String,
+}
+
+/// One month of the fund.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FundMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Gifts received (cents).
+    pub gifts: i64,
+    /// Aid handed out (cents, positive).
+    pub aid: i64,
+    /// Number of aid entries.
+    pub aid_count: i64,
+    /// Balance at the end of the month.
+    pub balance: i64,
+}
+
+/// The fund: entries (newest first, at most 200), the balance, and a report per month.
+pub async fn fund(
+    db: &Db,
+    actor: &Actor,
+) -> Result<(Vec<FundRow>, i64, Vec<FundMonth>), StoreError> {
+    let org = org_of(actor)?;
+    let mut rows: Vec<FundRow> = sqlx::query_as(
+        "SELECT id, kind, amount_cents, donor, aid_kind, request_id, on_date FROM fund_entries WHERE org_id = $1 ORDER BY on_date, id",
+    )
+    .bind(org)
+    .fetch_all(db.reader())
+    .await?;
+    let mut months: Vec<FundMonth> = Vec::new();
+    let mut balance = 0i64;
+    for r in &rows {
+        balance += r.amount_cents;
+        let month = r.on_date.get(..7).unwrap_or("").to_owned();
+        if months.last().map(|m| m.month.as_str()) != Some(month.as_str()) {
+            months.push(FundMonth {
+                month,
+                gifts: 0,
+                aid: 0,
+                aid_count: 0,
+                balance: 0,
+            });
+        }
+        if let Some(m) = months.last_mut() {
+            if r.amount_cents >= 0 {
+                m.gifts += r.amount_cents;
+            } else {
+                m.aid -= r.amount_cents;
+                m.aid_count += 1;
+            }
+            m.balance = balance;
+        }
+    }
+    rows.reverse();
+    rows.truncate(200);
+    Ok((rows, balance, months))
+}
+
+/// What a volunteer sees through their answer link: the task, never the person's name; the
+/// exact address only once they accepted and while the consent to share with a volunteer holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct VolunteerView {
+    /// The match.
+    pub id: i64,
+    /// proposed, confirmed, running, …
+    pub status: String,
+    /// Kind of help.
+    pub kind: String,
+    /// Frequency.
+    pub frequency: String,
+    /// Municipality (Dutch name) and postcode.
+    pub municipality: String,
+    /// Postal code.
+    pub postcode: String,
+    /// Availability grid.
+    pub availability: i64,
+    /// The address, when it may be shared.
+    pub address: Option<String>,
+    /// The client's phone, when it may be shared.
+    pub phone: Option<String>,
+}
+
+/// The columns `view_tx` reads.
+type ViewRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
+async fn view_tx(tx: &mut Tx, token: &str) -> Result<(VolunteerView, i64, i64, i64), StoreError> {
+    let row: Option<ViewRow> = sqlx::query_as(
+        "SELECT x.id, x.status, h.kind, h.frequency, m.name_nl, h.postcode, h.availability, h.client_id, x.org_id, x.request_id, c.address, c.phone \
+         FROM matches x JOIN help_requests h ON h.id = x.request_id JOIN municipalities m ON m.refnis = h.refnis JOIN clients c ON c.id = h.client_id \
+         WHERE x.token = $1",
+    )
+    .bind(token)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((
+        id,
+        status,
+        kind,
+        frequency,
+        municipality,
+        postcode,
+        availability,
+        client,
+        org,
+        request,
+        address,
+        phone,
+    )) = row
+    else {
+        return Err(StoreError::NotFound);
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let shared = matches!(status.as_str(), "confirmed" | "running")
+        && require_consent(tx, client, ConsentPurpose::ShareWithVolunteer, None, today)
+            .await
+            .is_ok();
+    let (address, phone) = if shared {
+        (address, phone)
+    } else {
+        (None, None)
+    };
+    Ok((
+        VolunteerView {
+            id,
+            status,
+            kind,
+            frequency,
+            municipality,
+            postcode,
+            availability,
+            address,
+            phone,
+        },
+        client,
+        org,
+        request,
+    ))
+}
+
+/// The volunteer's view of a match through its link; a view of the shared address is audited.
+pub async fn volunteer_view(db: &Db, token: &str) -> Result<VolunteerView, StoreError> {
+    if token.len() != 32 {
+        return Err(StoreError::NotFound);
+    }
+    let mut tx = db.begin().await?;
+    let (view, client, org, _) = view_tx(&mut tx, token).await?;
+    if view.address.is_some() || view.phone.is_some() {
+        audit::record(
+            &mut tx,
+            Entry {
+                account: None,
+                org: Some(org),
+                action: "client.share_with_volunteer",
+                entity: "client",
+                entity_id: Some(client),
+                detail: &format!("match={}", view.id),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// The volunteer answers through their link: accept (needs the consent to share with a
+/// volunteer, checked in this transaction) or decline. Only a proposed match can be answered.
+pub async fn volunteer_answer(db: &Db, token: &str, accept: bool) -> Result<(), StoreError> {
+    if token.len() != 32 {
+        return Err(StoreError::NotFound);
+    }
+    let mut tx = db.begin().await?;
+    let (view, client, org, request) = view_tx(&mut tx, token).await?;
+    if view.status != "proposed" {
+        return Err(StoreError::Refused("solidarity-step-invalid"));
+    }
+    if accept {
+        let today = time::OffsetDateTime::now_utc().date();
+        require_consent(
+            &mut tx,
+            client,
+            ConsentPurpose::ShareWithVolunteer,
+            None,
+            today,
+        )
+        .await?;
+    }
+    let (to, request_status) = if accept {
+        ("confirmed", "matched")
+    } else {
+        ("declined", "open")
+    };
+    sqlx::query("UPDATE matches SET status = $1, updated_at = $2 WHERE id = $3")
+        .bind(to)
+        .bind(now_ms())
+        .bind(view.id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE help_requests SET status = $1 WHERE id = $2")
+        .bind(request_status)
+        .bind(request)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            account: None,
+            org: Some(org),
+            action: "match.volunteer_answer",
+            entity: "match",
+            entity_id: Some(view.id),
+            detail: to,
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

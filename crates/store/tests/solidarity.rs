@@ -367,3 +367,56 @@ async fn a_call_round_candidate_becomes_a_request_in_one_step() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_fund_keeps_a_balance_and_a_report_per_month() {
+    for t in testing::all("solfund").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let other = org(db, "CAW Antwerpen", 41_093_422, "11002").await;
+        let w = worker(db, gent, "w@x.be").await;
+        let o = worker(db, other, "o@x.be").await;
+        let c = client(db, &w, "Mevrouw Fonds", false).await;
+        let r = s::create_request(db, &w, &request(c)).await.unwrap();
+        s::add_gift(db, &w, 50_000, Some("Parochie"), date!(2026 - 01 - 10))
+            .await
+            .unwrap();
+        s::add_gift(db, &w, 2_500, None, date!(2026 - 02 - 01))
+            .await
+            .unwrap();
+        assert!(matches!(
+            s::add_gift(db, &w, 0, None, date!(2026 - 02 - 01)).await,
+            Err(StoreError::Refused("solidarity-amount-positive"))
+        ));
+        s::add_aid(db, &w, r, "food", 12_000, date!(2026 - 01 - 20))
+            .await
+            .unwrap();
+        s::add_aid(db, &w, r, "hygiene", 3_000, date!(2026 - 02 - 03))
+            .await
+            .unwrap();
+        // More than the balance: refused. Another organisation's request: refused.
+        assert!(matches!(
+            s::add_aid(db, &w, r, "toys", 100_000, date!(2026 - 02 - 04)).await,
+            Err(StoreError::Refused("solidarity-fund-short"))
+        ));
+        assert!(
+            s::add_aid(db, &o, r, "food", 100, date!(2026 - 02 - 04))
+                .await
+                .is_err()
+        );
+        let (rows, balance, months) = s::fund(db, &w).await.unwrap();
+        assert_eq!(balance, 50_000 + 2_500 - 12_000 - 3_000, "{}", t.name);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(months.len(), 2);
+        assert_eq!(
+            (months[0].gifts, months[0].aid, months[0].balance),
+            (50_000, 12_000, 38_000)
+        );
+        assert_eq!(
+            (months[1].gifts, months[1].aid, months[1].aid_count),
+            (2_500, 3_000, 1)
+        );
+        let (_, b, _) = s::fund(db, &o).await.unwrap();
+        assert_eq!(b, 0, "each organisation its own fund");
+    }
+}

@@ -340,3 +340,250 @@ async fn post(c: &mut common::Client, fields: Vec<(String, String)>) -> common::
         .collect();
     c.post("/hulp", &refs).await
 }
+
+#[tokio::test]
+async fn the_fund_page_records_gifts_and_aid_and_names_bad_amounts() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    assert_eq!(w.get("/solidarity/fund").await.status, 200);
+    let bad = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "gift"),
+                ("amount", "twaalf"),
+                ("on_date", "2026-03-01"),
+                ("donor", "Parochie"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Vul een bedrag in") && bad.body.contains("value=\"Parochie\""));
+    let ok = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "gift"),
+                ("amount", "250,00"),
+                ("on_date", "2026-03-01"),
+                ("donor", "Parochie"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let (req,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM help_requests")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let too_much = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "aid"),
+                ("request", &req.to_string()),
+                ("aid_kind", "food"),
+                ("amount", "100000"),
+                ("on_date", "2026-03-02"),
+            ],
+        )
+        .await;
+    assert_eq!(too_much.status, 422);
+    assert!(too_much.body.contains("niet genoeg geld"));
+    let aid = w
+        .post(
+            "/solidarity/fund",
+            &[
+                ("kind", "aid"),
+                ("request", &req.to_string()),
+                ("aid_kind", "food"),
+                ("amount", "40"),
+                ("on_date", "2026-03-02"),
+            ],
+        )
+        .await;
+    assert_eq!(aid.status, 303);
+    let page = w.get("/solidarity/fund").await;
+    assert!(
+        page.body.contains("€ 750,00") && page.body.contains("2026-03"),
+        "balance and month"
+    );
+}
+
+#[tokio::test]
+async fn a_call_round_for_people_who_do_not_ask_ends_in_a_help_request() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let worker = count(
+        &app,
+        "SELECT id FROM accounts WHERE email = 'werker@ocmw-gent.demo'",
+    )
+    .await
+    .to_string();
+    // A round over the clients aged 80 or more who live alone (the call rounds of the rights module).
+    let made = w
+        .post(
+            "/callrounds",
+            &[
+                ("name", "80+ alleen"),
+                ("min_age", "80"),
+                ("lives_alone", "1"),
+                ("include_unknown", "1"),
+                ("priority", "money"),
+                ("retry_days", "3"),
+                ("workers", &worker),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let round = made.location.unwrap();
+    let entry = count(
+        &app,
+        "SELECT e.id FROM call_entries e JOIN clients c ON c.id = e.client_id WHERE c.name = 'Mevrouw X.'",
+    )
+    .await;
+    let out = w
+        .post(
+            &format!("{round}/entries/{entry}"),
+            &[
+                ("outcome", "needs_help"),
+                ("need", "Boodschappen elke week"),
+            ],
+        )
+        .await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    // The candidate shows on the solidarity page; one form turns it into a help request.
+    let home = w.get("/solidarity").await;
+    assert!(home.body.contains("Boodschappen elke week"));
+    let cand = count(
+        &app,
+        "SELECT id FROM help_request_candidates WHERE need = 'Boodschappen elke week'",
+    )
+    .await;
+    let client = count(&app, "SELECT id FROM clients WHERE name = 'Mevrouw X.'").await;
+    let link = format!("/solidarity/requests/new?client={client}&amp;candidate={cand}");
+    assert!(home.body.contains(&link), "{link}");
+    let form = w.get(&link.replace("&amp;", "&")).await;
+    assert!(
+        form.body
+            .contains(&format!("name=\"candidate\" value=\"{cand}\""))
+    );
+    let done = w
+        .post(
+            "/solidarity/requests",
+            &[
+                ("client", &client.to_string()),
+                ("candidate", &cand.to_string()),
+                ("kind", "groceries"),
+                ("frequency", "regular"),
+                ("urgency", "soon"),
+                ("postcode", "9000"),
+                ("languages", "nl"),
+                ("slot", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM help_request_candidates WHERE id = {cand} AND status = 'converted'")).await, 1);
+    assert_eq!(count(&app, &format!("SELECT COUNT(*) FROM help_requests WHERE candidate_id = {cand} AND source = 'call_round'")).await, 1);
+    assert!(
+        !w.get("/solidarity").await.body.contains(&link),
+        "the candidate is gone from the list"
+    );
+}
+
+#[tokio::test]
+async fn a_volunteer_answers_through_their_link_and_sees_the_address_only_after_accepting() {
+    let app = TestApp::start_postgres("websolanswer").await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("UPDATE clients SET address = 'Kerkstraat 5, 9000 Gent' WHERE name = 'Familie K.'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let req = count(&app, "SELECT h.id FROM help_requests h JOIN clients c ON c.id = h.client_id WHERE c.name = 'Familie K.'").await;
+    let ayse = count(&app, "SELECT id FROM volunteers WHERE name = 'Ayşe Y.'").await;
+    let p = w
+        .post(
+            &format!("/solidarity/requests/{req}/propose"),
+            &[("volunteer", &ayse.to_string()), ("score", "1")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let matches = w.get("/solidarity/matches").await;
+    let start = matches.body.find("/hulp/koppeling/").unwrap();
+    let link = matches.body[start..start + 16 + 32].to_owned();
+    // The volunteer, without an account, in Turkish: the task, not the address.
+    let mut v = app.client();
+    let page = v.get(&format!("{link}?lang=tr")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Sizin için bir yardım isteği") && !page.body.contains("Kerkstraat")
+    );
+    assert!(
+        !page.body.contains("Familie K."),
+        "never the person's name before accepting"
+    );
+    let ok = v.post(&link, &[("answer", "accept"), ("lang", "tr")]).await;
+    assert_eq!(ok.status, 303);
+    let after = v.get(ok.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("Kerkstraat 5, 9000 Gent") && after.body.contains("Kabul ettiniz"));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'client.share_with_volunteer'"
+        )
+        .await,
+        1
+    );
+    // Answering twice changes nothing; a wrong link is not found.
+    let again = v
+        .post(&link, &[("answer", "decline"), ("lang", "tr")])
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM matches WHERE request_id = {req} AND status = 'confirmed'"
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        v.get("/hulp/koppeling/00000000000000000000000000000000")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(v.get("/hulp/koppeling/kort").await.status, 404);
+}
+
+#[tokio::test]
+async fn a_volunteer_can_help_in_a_list_of_municipalities_instead_of_a_radius() {
+    let app = TestApp::start().await;
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let base = [
+        ("name", "Lies"),
+        ("postcode", "9000"),
+        ("radius_km", "5"),
+        ("capacity", "2"),
+        ("languages", "nl"),
+        ("skills", "meals"),
+        ("slot", "1"),
+        ("insurance_noted", "1"),
+    ];
+    let mut bad = base.to_vec();
+    bad.push(("areas", "9000, 12"));
+    let page = w.post("/solidarity/volunteers", &bad).await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("value=\"9000, 12\""));
+    let mut ok = base.to_vec();
+    ok.push(("areas", "9000, 2000"));
+    assert_eq!(w.post("/solidarity/volunteers", &ok).await.status, 303);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM volunteers WHERE name = 'Lies' AND municipalities = '44021,11002' AND radius_km IS NULL").await,
+        1
+    );
+}

@@ -60,11 +60,14 @@ CREATE TABLE matches (
     stop_reason TEXT,
     feedback_client TEXT NOT NULL DEFAULT '',
     feedback_volunteer TEXT NOT NULL DEFAULT '',
+    token TEXT NOT NULL,
     created_by BIGINT REFERENCES accounts(id),
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX matches_request ON matches(request_id);
+-- The volunteer answers through a link with this random token (no account needed).
+CREATE UNIQUE INDEX matches_token ON matches(token);
 CREATE INDEX matches_volunteer ON matches(volunteer_id, status);
 CREATE INDEX matches_org_status ON matches(org_id, status);
 

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
             post(pages::volunteer_status),
         )
         .route("/solidarity/public/{id}/take", post(pages::take_public))
+        .route("/solidarity/fund", get(pages::fund).post(pages::fund_add))
         .route("/solidarity/network", get(pages::network))
         .route(
             "/solidarity/network/{client}/supporters",
@@ -48,4 +49,8 @@ pub fn routes() -> Router<AppState> {
             get(public::volunteer_form).post(public::volunteer_submit),
         )
         .route("/hulp/bedankt", get(public::thanks))
+        .route(
+            "/hulp/koppeling/{token}",
+            get(public::match_page).post(public::match_answer),
+        )
 }

@@ -164,7 +164,13 @@ pub async fn take_public(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let (_, user) = ctx.authorize_own(Action::ManageSolidarity)?;
-    let (client, row) = store::take_on(&state.db, &user.actor, id).await?;
+    let (client, row) = match store::take_on(&state.db, &user.actor, id).await {
+        Ok(done) => done,
+        Err(StoreError::Refused(_)) => {
+            return Err(AppError::BadRequest("error-solidarity-name-invalid"));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut q = format!(
         "/solidarity/requests/new?client={client}&kind={}&postcode={}&grid={}",
         row.kind, row.postcode, row.availability
@@ -783,6 +789,29 @@ pub async fn parse_volunteer(
             }
         }
     };
+    // Where they help: a list of postcodes (each becomes its municipalities), else the radius.
+    let mut municipalities: Vec<String> = Vec::new();
+    for pc in f
+        .get("areas")
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let found = if pc.len() == 4 && pc.chars().all(|c| c.is_ascii_digit()) {
+            reference::municipalities_for_postcode(&state.db, pc).await?
+        } else {
+            Vec::new()
+        };
+        if found.is_empty() {
+            errs.push("areas", "postcode_invalid");
+            break;
+        }
+        for m in found {
+            if !municipalities.contains(&m.refnis) {
+                municipalities.push(m.refnis);
+            }
+        }
+    }
     let capacity = f.get("capacity").trim().parse::<i64>().unwrap_or(1);
     let email = Some(f.get("email").trim().to_owned()).filter(|e| !e.is_empty());
     if let Some(e) = &email
@@ -800,8 +829,12 @@ pub async fn parse_volunteer(
         phone,
         refnis,
         postcode,
-        municipalities: vec![],
-        radius_km,
+        radius_km: if municipalities.is_empty() {
+            radius_km
+        } else {
+            None
+        },
+        municipalities,
         languages: parse_languages(f),
         skills: f
             .all("skills")
@@ -975,4 +1008,134 @@ pub fn frequencies() -> &'static [&'static str] {
 /// Codes for templates.
 pub fn languages() -> &'static [&'static str] {
     &LANGUAGES
+}
+
+// ---------------------------------------------------------------- fund
+
+#[derive(Template)]
+#[template(path = "solidarity/fund.html")]
+struct FundPage {
+    ctx: Ctx,
+    rows: Vec<store::FundRow>,
+    balance: String,
+    months: Vec<(String, String, String, i64, String)>,
+    requests: Vec<RequestRow>,
+    f: Fields,
+    errs: FieldErrors,
+}
+
+impl FundPage {
+    fn money(&self, cents: &i64) -> String {
+        sterk_domain::values::Money(*cents).to_string()
+    }
+    fn aid_kinds(&self) -> &'static [&'static str] {
+        &store::AID_KINDS
+    }
+}
+
+async fn fund_page(
+    state: &AppState,
+    ctx: Ctx,
+    f: Fields,
+    errs: FieldErrors,
+) -> Result<FundPage, AppError> {
+    let (_, user) = ctx.authorize_own(Action::ManageSolidarity)?;
+    let (rows, balance, months) = store::fund(&state.db, &user.actor).await?;
+    let m = |c: i64| sterk_domain::values::Money(c).to_string();
+    let months = months
+        .into_iter()
+        .rev()
+        .map(|x| (x.month, m(x.gifts), m(x.aid), x.aid_count, m(x.balance)))
+        .collect();
+    let requests = store::requests(&state.db, &user.actor).await?;
+    Ok(FundPage {
+        ctx,
+        rows,
+        balance: m(balance),
+        months,
+        requests,
+        f,
+        errs,
+    })
+}
+
+/// `GET /solidarity/fund`: the solidarity fund: balance, a report per month, gifts and aid.
+pub async fn fund(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let f = Fields(vec![(
+        "on_date".into(),
+        sterk_domain::values::format_date(crate::ctx::today()),
+    )]);
+    render(&fund_page(&state, ctx, f, FieldErrors::new()).await?)
+}
+
+/// `POST /solidarity/fund`: a gift received (`kind=gift`) or aid handed out for a help
+/// request (`kind=aid`); problems named on their fields, nothing half-saved.
+pub async fn fund_add(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let (_, user) = ctx.authorize_own(Action::ManageSolidarity)?;
+    let mut errs = FieldErrors::new();
+    let amount = errs.check(
+        "amount",
+        sterk_domain::values::Money::parse(f.get("amount")),
+    );
+    if amount.is_some_and(|a| a.0 <= 0) {
+        errs.push("amount", "solidarity-amount-positive");
+    }
+    let on = errs.check(
+        "on_date",
+        sterk_domain::values::parse_date(f.get("on_date")),
+    );
+    let kind = f.get("kind");
+    let request = f.get("request").parse::<i64>().ok();
+    if kind == "aid" && request.is_none() {
+        errs.push("request", "required");
+    }
+    if f.get("donor").chars().count() > 200 {
+        errs.push("donor", "too_long");
+    }
+    let (Some(amount), Some(on), true) = (amount, on, errs.is_empty()) else {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &fund_page(&state, ctx, f, errs).await?,
+        );
+    };
+    let done = match kind {
+        "gift" => store::add_gift(&state.db, &user.actor, amount.0, Some(f.get("donor")), on).await,
+        "aid" => {
+            store::add_aid(
+                &state.db,
+                &user.actor,
+                request.unwrap_or(0),
+                f.get("aid_kind"),
+                amount.0,
+                on,
+            )
+            .await
+        }
+        _ => return Err(AppError::BadRequest("error-bad-form")),
+    };
+    match done {
+        Ok(_) => {
+            ctx.flash("solidarity-flash-fund").await;
+            Ok(Redirect::to("/solidarity/fund").into_response())
+        }
+        Err(StoreError::Refused(code)) => {
+            errs.push(
+                if code == "choice_invalid" {
+                    "aid_kind"
+                } else {
+                    "amount"
+                },
+                code,
+            );
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &fund_page(&state, ctx, f, errs).await?,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -451,3 +451,51 @@ pub async fn thanks(
         volunteer: q.v == "1",
     })
 }
+
+#[derive(Template)]
+#[template(path = "solidarity/public_match.html")]
+struct MatchPage {
+    p: Pub,
+    v: store::VolunteerView,
+    when: String,
+    token: String,
+}
+
+/// `GET /hulp/koppeling/{token}[?lang=]`: the volunteer sees the task (never the person's
+/// name) and answers; after accepting, the address if the person consented.
+pub async fn match_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Result<Response, AppError> {
+    let p = pub_ctx(&state, &ctx, &q.lang, &format!("/hulp/koppeling/{token}")).await;
+    let v = store::volunteer_view(&state.db, &token).await?;
+    let when = super::pages::grid_text(&|k| p.t(k), v.availability);
+    render(&MatchPage { p, v, when, token })
+}
+
+/// `POST /hulp/koppeling/{token}`: accept or decline.
+pub async fn match_answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(token): axum::extract::Path<String>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let p = pub_ctx(&state, &ctx, f.get("lang"), "/hulp").await;
+    let accept = match f.get("answer") {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::BadRequest("error-bad-form")),
+    };
+    match store::volunteer_answer(&state.db, &token, accept).await {
+        Ok(()) | Err(StoreError::Refused("solidarity-step-invalid")) => {}
+        Err(StoreError::Refused(_)) => {
+            return Err(AppError::BadRequest(
+                "error-consent-missing-share-with-volunteer",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/hulp/koppeling/{token}?lang={}", p.lang.code())).into_response())
+}
