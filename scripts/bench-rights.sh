@@ -11,7 +11,7 @@
 #
 # POP is a folder with households.csv and persons.csv (make one with
 # `sterk rights synth --households 1000000 --out-dir DIR`); without POP part 3 is skipped.
-# Settings: CONNS (64), THREADS (2), DURATION (20s), PORT (18090), BENCH_DIR (/tmp/bench-rights).
+# Settings: PARTS ("api check screening"), CONNS (64), THREADS (2), DURATION (20s), PORT (18090), BENCH_DIR (/tmp/bench-rights).
 # Needs wrk, curl and sqlite3.
 set -euo pipefail
 
@@ -22,6 +22,7 @@ DURATION=${DURATION:-20s}
 PORT=${PORT:-18090}
 BENCH_DIR=${BENCH_DIR:-/tmp/bench-rights}
 POP=${POP:-}
+PARTS=" ${PARTS:-api check screening} "
 BASE="http://127.0.0.1:$PORT"
 EMAIL=werker@ocmw-gent.demo
 PASSWORD=sterk-demo-2026
@@ -33,7 +34,7 @@ done
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"
 
-STERK_DATABASE_URL="sqlite://$BENCH_DIR/sterk.db" STERK_DATA_DIR="$BENCH_DIR/data" STERK_LOG=warn \
+STERK_DATABASE_URL="sqlite://$BENCH_DIR/sterk.db" STERK_DATA_DIR="$BENCH_DIR/data" STERK_LOG=${STERK_LOG:-warn} \
     "$BIN" serve --demo --addr "127.0.0.1:$PORT" >"$BENCH_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true' EXIT
@@ -63,6 +64,7 @@ summary() { # summary NAME FILE
 echo "| case | p50 | p99 | req/s | transfer/s | non-2xx |"
 echo "|---|---|---|---|---|---|"
 
+if [[ $PARTS == *" api "* ]]; then
 # 1. The evaluate API: a household of persona 2 (a single parent with a small income).
 cat >"$BENCH_DIR/evaluate.lua" <<'EOF'
 wrk.method = "POST"
@@ -76,6 +78,9 @@ wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/evaluate.lua"
     "$BASE/api/v1/rights/evaluate" >"$BENCH_DIR/wrk-evaluate.txt"
 summary "POST /api/v1/rights/evaluate ($CONNS conn.)" "$BENCH_DIR/wrk-evaluate.txt"
 
+fi
+
+if [[ $PARTS == *" check "* ]]; then
 # 2. The rights-check step: answers posted for demo client 1 (who has the consent).
 cat >"$BENCH_DIR/check.lua" <<EOF
 wrk.method = "POST"
@@ -90,16 +95,18 @@ wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/check.lua" \
     "$BASE/clients/1/rights/check" >"$BENCH_DIR/wrk-check.txt"
 summary "rights-check step, client 1 ($CONNS conn.)" "$BENCH_DIR/wrk-check.txt"
 
+fi
+
 # 3. Screening: the command line, then the web job on the same files.
-if [ -n "$POP" ]; then
+if [ -n "$POP" ] && [[ $PARTS == *" screening "* ]]; then
     start=$(date +%s.%N)
     "$BIN" rights screen --households "$POP/households.csv" --persons "$POP/persons.csv" \
         --out "$BENCH_DIR/cli-results.csv" >/dev/null 2>&1 || true
     cli=$(echo "$(date +%s.%N) - $start" | bc)
     start=$(date +%s.%N)
-    curl -sS -o /dev/null -H "Cookie: sterk_session=$COOKIE" \
+    upload=$(curl -sS -o /dev/null -w '%{time_total}' -H "Cookie: sterk_session=$COOKIE" \
         -F "households=@$POP/households.csv" -F "persons=@$POP/persons.csv" \
-        "$BASE/screenings/upload?_csrf=$CSRF"
+        "$BASE/screenings/upload?_csrf=$CSRF")
     while :; do
         st=$(sqlite3 "$BENCH_DIR/sterk.db" "SELECT status FROM screening_jobs ORDER BY id DESC LIMIT 1" 2>/dev/null || echo busy)
         case "$st" in done | failed) break ;; esac
@@ -108,6 +115,6 @@ if [ -n "$POP" ]; then
     web=$(echo "$(date +%s.%N) - $start" | bc)
     n=$(sqlite3 "$BENCH_DIR/sterk.db" "SELECT households_screened FROM screening_jobs ORDER BY id DESC LIMIT 1")
     printf '| screening %s households: command line | %.1f s |\n' "$n" "$cli"
-    printf '| the same through the web job (upload to done, status %s) | %.1f s (%.2f× the command line) |\n' \
-        "$st" "$web" "$(echo "$web / $cli" | bc -l)"
+    printf '| the same through the web job (upload to done, status %s) | %.1f s (%.2f× the command line), of which the upload %.1f s |\n' \
+        "$st" "$web" "$(echo "$web / $cli" | bc -l)" "$upload"
 fi
