@@ -16,7 +16,8 @@ use std::io::Write;
 /// Pre-rendered parts of one right.
 #[derive(Debug, Clone)]
 struct RightJson {
-    id: String,
+    /// The right's id as written in the model (to recognise the model's evaluations).
+    right_id: String,
     /// `,"amount_period":…,"authority":…,"eligible_from":` is split around the dynamic part.
     amount_period_authority: String,
     granting_id: String,
@@ -67,7 +68,7 @@ impl JsonWriter {
             .rights
             .iter()
             .map(|r| RightJson {
-                id: js(&r.id),
+                right_id: r.id.clone(),
                 amount_period_authority: format!(
                     ",\"amount_period\":{},\"authority\":{},\"eligible_from\":",
                     js(&r.amount_period),
@@ -144,7 +145,7 @@ impl JsonWriter {
     pub fn write(&self, e: &Evaluation<'_>, out: &mut Vec<u8>) {
         if e.rights.len() != self.rights.len()
             || e.rights.iter().zip(&self.rights).any(|(r, j)| {
-                r.right.conditions.len() != j.conditions.len() || js(&r.right.id) != j.id
+                r.right.conditions.len() != j.conditions.len() || r.right.id != j.right_id
             })
         {
             let _ = serde_json::to_writer(&mut *out, &e.to_json());

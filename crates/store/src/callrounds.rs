@@ -9,17 +9,13 @@
 //! follow-up of each right, in the transaction that records the outcome.
 
 use crate::audit::{self, Entry};
-use crate::clients::{ClientInput, EnrollWho, enroll_tx};
+use crate::clients::{ClientInput, EnrollWho, enroll_tx, org_of};
 use crate::screening::Priority;
 use crate::{Db, StoreError, Tx, now_ms};
 use serde::Serialize;
 use std::collections::HashSet;
 use sterk_domain::access::Actor;
 use time::Date;
-
-fn org_of(actor: &Actor) -> Result<i64, StoreError> {
-    actor.org.ok_or(StoreError::NotFound)
-}
 
 const DAY_MS: i64 = 86_400_000;
 

@@ -451,6 +451,17 @@ pub struct PlatformRow {
     pub name_en: String,
 }
 
+impl PlatformRow {
+    /// The name in a language (`nl`, `fr`; anything else gives English).
+    pub fn name_in(&self, lang: &str) -> &str {
+        match lang {
+            "nl" => &self.name_nl,
+            "fr" => &self.name_fr,
+            _ => &self.name_en,
+        }
+    }
+}
+
 /// All platforms, the Flemish one first.
 pub async fn platforms(db: &Db) -> Result<Vec<PlatformRow>, StoreError> {
     Ok(sqlx::query_as(

@@ -13,15 +13,12 @@
 //! runner's functions take no actor: they act for the system (audit rows without account).
 
 use crate::audit::{self, Entry};
+use crate::clients::org_of;
 use crate::{Db, StoreError, Tx, now_ms};
 use serde::Serialize;
 use sterk_domain::access::Actor;
 use sterk_domain::values::{BirthDate, format_date};
 use time::Date;
-
-fn org_of(actor: &Actor) -> Result<i64, StoreError> {
-    actor.org.ok_or(StoreError::NotFound)
-}
 
 /// At most this many row errors are stored per job (the count goes on).
 pub const MAX_STORED_ERRORS: usize = 1000;

@@ -9,7 +9,7 @@
 //! ([`ConsentPurpose::ShareWithVolunteer`]) — checked in the transaction that writes it.
 
 use crate::audit::{self, Entry};
-use crate::clients::require_consent;
+use crate::clients::{client_in_org, org_of, require_consent};
 use crate::{Db, StoreError, Tx, now_ms};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -43,10 +43,6 @@ pub const FREQUENCIES: [&str; 2] = ["once", "regular"];
 
 /// Active supporters below this number flag a client as having a weak network.
 pub const NETWORK_MIN: i64 = 4;
-
-fn org_of(actor: &Actor) -> Result<i64, StoreError> {
-    actor.org.ok_or(StoreError::NotFound)
-}
 
 fn mask(list: &str, codes: &[&str]) -> u64 {
     list.split(',')
@@ -138,16 +134,7 @@ pub async fn create_request_from(
     let org = org_of(actor)?;
     validate_request(r).map_err(|(_, code)| StoreError::Refused(code))?;
     let mut tx = db.begin().await?;
-    let client: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM clients WHERE id = $1 AND org_id = $2 AND erased_at IS NULL",
-    )
-    .bind(r.client_id)
-    .bind(org)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if client.is_none() {
-        return Err(StoreError::NotFound);
-    }
+    client_in_org(&mut tx, r.client_id, org).await?;
     check_place(&mut tx, &r.refnis, &r.postcode).await?;
     if let Some(c) = candidate {
         let done = sqlx::query(
@@ -1064,16 +1051,7 @@ pub async fn add_supporter(
         return Err(StoreError::Refused("choice_invalid"));
     }
     let mut tx = db.begin().await?;
-    let c: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM clients WHERE id = $1 AND org_id = $2 AND erased_at IS NULL",
-    )
-    .bind(client)
-    .bind(org)
-    .fetch_optional(&mut *tx)
-    .await?;
-    if c.is_none() {
-        return Err(StoreError::NotFound);
-    }
+    client_in_org(&mut tx, client, org).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO supporters (org_id, client_id, relation, label, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )

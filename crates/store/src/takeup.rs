@@ -118,13 +118,18 @@ fn scope_id(scope: Scope) -> Option<i64> {
 
 type Grouped = (String, i64, i64, i64);
 
-async fn grouped(
+/// Runs a grouped count with the period bounds `$1`, `$2` (dates or milliseconds) and the
+/// scope's `$3`.
+async fn grouped<'q, B>(
     db: &Db,
-    sql: &str,
+    sql: &'q str,
     scope: Scope,
-    from: &str,
-    to: &str,
-) -> Result<Vec<Grouped>, StoreError> {
+    from: B,
+    to: B,
+) -> Result<Vec<Grouped>, StoreError>
+where
+    B: 'q + sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Send,
+{
     let mut q = sqlx::query_as::<_, Grouped>(sql).bind(from).bind(to);
     if let Some(id) = scope_id(scope) {
         q = q.bind(id);
@@ -177,25 +182,17 @@ pub async fn takeup(
         "SELECT f.right_id, COUNT(*), COUNT(DISTINCT f.client_id), CAST(0 AS BIGINT) FROM right_followups f \
          WHERE f.created_at >= $1 AND f.created_at < $2 AND {f_f} GROUP BY f.right_id"
     );
-    let mut q = sqlx::query_as::<_, Grouped>(&sql).bind(lo_ms).bind(hi_ms);
-    if let Some(id) = scope_id(scope) {
-        q = q.bind(id);
-    }
-    for (r, n, people, _) in q.fetch_all(db.reader()).await? {
+    for (r, n, people, _) in grouped(db, &sql, scope, lo_ms, hi_ms).await? {
         rights.entry(r.clone()).or_default().followed = (n, people);
     }
     let sql = format!(
         "SELECT 'total', COUNT(*), COUNT(DISTINCT f.client_id), CAST(0 AS BIGINT) FROM right_followups f \
          WHERE f.created_at >= $1 AND f.created_at < $2 AND {f_f}"
     );
-    let mut q = sqlx::query_as::<_, Grouped>(&sql).bind(lo_ms).bind(hi_ms);
-    if let Some(id) = scope_id(scope) {
-        q = q.bind(id);
-    }
-    let followed_total = q
-        .fetch_optional(db.reader())
+    let followed_total = grouped(db, &sql, scope, lo_ms, hi_ms)
         .await?
-        .map(|(_, n, p, _)| (n, p))
+        .first()
+        .map(|&(_, n, p, _)| (n, p))
         .unwrap_or_default();
     let sql = format!(
         "SELECT f.right_id, COUNT(*), COUNT(DISTINCT f.client_id), CAST(0 AS BIGINT) FROM right_followups f \

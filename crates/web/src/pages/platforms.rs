@@ -26,11 +26,7 @@ struct ListPage {
 }
 
 fn name(ctx: &Ctx, p: &PlatformRow) -> String {
-    match ctx.lang {
-        sterk_i18n::Lang::Fr => p.name_fr.clone(),
-        sterk_i18n::Lang::En => p.name_en.clone(),
-        sterk_i18n::Lang::Nl => p.name_nl.clone(),
-    }
+    p.name_in(ctx.lang.code()).to_owned()
 }
 
 /// `GET /platforms`.

@@ -81,9 +81,5 @@ pub fn theme_name(lang: Lang, t: &ThemeView) -> String {
 
 /// A platform's name in the interface language.
 pub fn platform_name(ctx: &Ctx, p: &sterk_store::reference::PlatformRow) -> String {
-    match ctx.lang {
-        Lang::Fr => p.name_fr.clone(),
-        Lang::En => p.name_en.clone(),
-        Lang::Nl => p.name_nl.clone(),
-    }
+    p.name_in(ctx.lang.code()).to_owned()
 }

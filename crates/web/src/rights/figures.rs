@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use sterk_domain::access::{Action, Resource, Role};
 use sterk_domain::figures::{Audience, Cell, suppress_column};
 use sterk_domain::values::Money;
-use sterk_store::reference::{self, PlatformRow};
+use sterk_store::reference;
 use sterk_store::takeup::{self, Scope, Takeup};
 
 /// The query string of the page.
@@ -116,14 +116,6 @@ fn month_code((y, m): (i32, u8)) -> String {
 fn months_back((y, m): (i32, u8), n: i32) -> (i32, u8) {
     let total = y * 12 + i32::from(m) - 1 - n;
     (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8)
-}
-
-fn platform_name(ctx: &Ctx, p: &PlatformRow) -> String {
-    match ctx.lang {
-        sterk_i18n::Lang::Fr => p.name_fr.clone(),
-        sterk_i18n::Lang::En => p.name_en.clone(),
-        sterk_i18n::Lang::Nl => p.name_nl.clone(),
-    }
 }
 
 /// Reads one measure (value, people) from a row.
@@ -291,7 +283,10 @@ pub async fn page(
     }
     for p in platforms.iter().filter(|p| p.kind == "regional") {
         if ctx.can(Action::ViewFigures, Resource::Platform(p.id)) {
-            scopes.push((format!("platform:{}", p.code), platform_name(&ctx, p)));
+            scopes.push((
+                format!("platform:{}", p.code),
+                p.name_in(ctx.lang.code()).to_owned(),
+            ));
         }
     }
     if ctx.can(Action::ViewFigures, Resource::Installation) {

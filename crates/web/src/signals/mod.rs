@@ -73,16 +73,7 @@ impl Names {
                 .collect(),
             platforms: platforms
                 .iter()
-                .map(|p| {
-                    (
-                        p.id,
-                        match lang {
-                            Lang::Fr => p.name_fr.clone(),
-                            Lang::En => p.name_en.clone(),
-                            _ => p.name_nl.clone(),
-                        },
-                    )
-                })
+                .map(|p| (p.id, p.name_in(lang.code()).to_owned()))
                 .collect(),
         }
     }
