@@ -160,11 +160,14 @@ pub enum Action {
     RecordResponse,
     /// Fill in and read the organisation's diversity self-assessment.
     ManageDiversity,
+    /// A volunteer's own volunteering: their profile, pausing or leaving, and answering the
+    /// matches proposed to them (resource [`Resource::OwnAccount`]).
+    OwnVolunteering,
 }
 
 impl Action {
     /// All actions, for test matrices.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::ListClients,
         Action::RegisterSignal,
         Action::ViewDossiers,
@@ -196,6 +199,7 @@ impl Action {
         Action::ManageOwnTokens,
         Action::ViewFigures,
         Action::ManageDiversity,
+        Action::OwnVolunteering,
     ];
 }
 
@@ -231,6 +235,9 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<()
         // Everyone may manage their own API tokens and read organisation profiles.
         (_, A::ManageOwnTokens) => matches!(resource, R::OwnAccount),
         (_, A::ViewOrganisation) => matches!(resource, R::Org(_)),
+        // A volunteer with an account (of the organisation that registered them) manages their
+        // own volunteering; never anyone else's.
+        (Volunteer, A::OwnVolunteering) => matches!(resource, R::OwnAccount) && actor.org.is_some(),
 
         // Client data: only members of the recording organisation who work with clients.
         (
@@ -420,7 +427,8 @@ mod tests {
 
     #[test]
     fn deny_by_default_for_every_unlisted_pair() {
-        // Volunteers may do nothing but manage their tokens and read organisation profiles.
+        // Volunteers may do nothing but manage their tokens and their own volunteering, and
+        // read organisation profiles.
         for action in Action::ALL {
             for resource in [
                 Resource::Org(10),
@@ -432,6 +440,7 @@ mod tests {
                 let expected = matches!(
                     (action, resource),
                     (Action::ManageOwnTokens, Resource::OwnAccount)
+                        | (Action::OwnVolunteering, Resource::OwnAccount)
                         | (Action::ViewOrganisation, Resource::Org(_))
                 );
                 assert_eq!(ok, expected, "{action:?} {resource:?}");
@@ -459,6 +468,29 @@ mod tests {
                 "{role:?}"
             );
         }
+    }
+
+    #[test]
+    fn own_volunteering_is_for_volunteers_only() {
+        for role in Role::ALL {
+            for resource in [
+                Resource::OwnAccount,
+                Resource::Org(10),
+                Resource::Platform(3),
+            ] {
+                let ok = authorize(&actor(role), Action::OwnVolunteering, resource).is_ok();
+                assert_eq!(
+                    ok,
+                    role == Role::Volunteer && resource == Resource::OwnAccount,
+                    "{role:?} {resource:?}"
+                );
+            }
+        }
+        let without_org = Actor {
+            org: None,
+            ..actor(Role::Volunteer)
+        };
+        assert!(authorize(&without_org, Action::OwnVolunteering, Resource::OwnAccount).is_err());
     }
 
     #[test]

@@ -1564,3 +1564,23 @@ error-dossier-already-flemish = This is already a dossier of the Flemish platfor
 error-dossier-already-forwarded = This dossier is already forwarded.
 error-dossier-not-reported = A policy response can only be recorded after the report.
 error-signature-required = Tick that you sign the review.
+
+# A volunteer's own pages (/vrijwilliger)
+nav-volunteering = My volunteering
+solidarity-own-title = My volunteering
+solidarity-own-open = Requests for you
+solidarity-own-open-none = No request is waiting for your answer right now.
+solidarity-own-current = Where you help now
+solidarity-own-current-none = You are not helping anyone right now.
+solidarity-own-past = Earlier requests
+solidarity-own-profile = My details
+solidarity-own-pause-hint = No time for a while? Pause: you get no new requests until you resume.
+solidarity-own-leave-confirm = Yes, I stop volunteering and my details may be erased.
+solidarity-own-leave = Stop volunteering
+solidarity-own-leave-confirm-missing = First tick that you want to stop: stopping erases your details.
+solidarity-own-signup = Sign up as a volunteer
+solidarity-own-signup-intro = You sign up with the organisation of your account. A worker proposes requests that suit you; you decide whether to take them.
+solidarity-own-flash-signed-up = You are signed up as a volunteer. Thank you!
+solidarity-own-flash-left = You stopped volunteering. Your details were erased.
+solidarity-own-flash-accepted = Thank you! You accepted the request.
+solidarity-own-flash-declined = You declined the request. Thank you for letting us know.

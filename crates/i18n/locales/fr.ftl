@@ -1564,3 +1564,23 @@ error-dossier-already-flemish = C'est déjà un dossier de la plateforme flamand
 error-dossier-already-forwarded = Ce dossier est déjà transmis.
 error-dossier-not-reported = Une réponse politique n'est possible qu'après le rapport.
 error-signature-required = Cochez que vous signez l'évaluation.
+
+# A volunteer's own pages (/vrijwilliger)
+nav-volunteering = Mon bénévolat
+solidarity-own-title = Mon bénévolat
+solidarity-own-open = Demandes pour vous
+solidarity-own-open-none = Aucune demande n'attend votre réponse pour l'instant.
+solidarity-own-current = Là où vous aidez maintenant
+solidarity-own-current-none = Vous n'aidez personne pour l'instant.
+solidarity-own-past = Demandes précédentes
+solidarity-own-profile = Mes données
+solidarity-own-pause-hint = Pas le temps pour l'instant ? Mettez en pause : vous ne recevrez plus de nouvelles demandes jusqu'à la reprise.
+solidarity-own-leave-confirm = Oui, j'arrête comme bénévole et mes données peuvent être effacées.
+solidarity-own-leave = Arrêter le bénévolat
+solidarity-own-leave-confirm-missing = Cochez d'abord que vous voulez arrêter : arrêter efface vos données.
+solidarity-own-signup = S'inscrire comme bénévole
+solidarity-own-signup-intro = Vous vous inscrivez auprès de l'organisation de votre compte. Un travailleur vous propose des demandes qui vous conviennent ; vous décidez si vous les acceptez.
+solidarity-own-flash-signed-up = Vous êtes inscrit·e comme bénévole. Merci !
+solidarity-own-flash-left = Vous avez arrêté le bénévolat. Vos données ont été effacées.
+solidarity-own-flash-accepted = Merci ! Vous avez accepté la demande.
+solidarity-own-flash-declined = Vous avez refusé la demande. Merci de nous l'avoir dit.

@@ -1564,3 +1564,23 @@ error-dossier-already-flemish = Dit is al een dossier van het Vlaams Platform.
 error-dossier-already-forwarded = Dit dossier is al doorgestuurd.
 error-dossier-not-reported = Een beleidsantwoord kan pas na het rapporteren.
 error-signature-required = Vink aan dat je de beoordeling ondertekent.
+
+# A volunteer's own pages (/vrijwilliger)
+nav-volunteering = Mijn vrijwilligerswerk
+solidarity-own-title = Mijn vrijwilligerswerk
+solidarity-own-open = Vragen voor jou
+solidarity-own-open-none = Er wacht nu geen vraag op jouw antwoord.
+solidarity-own-current = Waar je nu helpt
+solidarity-own-current-none = Je helpt nu bij niemand.
+solidarity-own-past = Eerdere vragen
+solidarity-own-profile = Mijn gegevens
+solidarity-own-pause-hint = Even geen tijd? Pauzeer: je krijgt dan geen nieuwe vragen tot je hervat.
+solidarity-own-leave-confirm = Ja, ik stop als vrijwilliger en mijn gegevens mogen gewist worden.
+solidarity-own-leave = Stoppen als vrijwilliger
+solidarity-own-leave-confirm-missing = Vink eerst aan dat je wil stoppen: stoppen wist je gegevens.
+solidarity-own-signup = Aanmelden als vrijwilliger
+solidarity-own-signup-intro = Je meldt je aan bij de organisatie van je account. Een medewerker stelt je vragen voor die bij je passen; jij beslist of je ze aanneemt.
+solidarity-own-flash-signed-up = Je bent aangemeld als vrijwilliger. Bedankt!
+solidarity-own-flash-left = Je bent gestopt als vrijwilliger. Je gegevens zijn gewist.
+solidarity-own-flash-accepted = Bedankt! Je hebt de vraag aanvaard.
+solidarity-own-flash-declined = Je hebt de vraag geweigerd. Bedankt om het te laten weten.

@@ -345,8 +345,48 @@ pub async fn create_volunteer(
     source: &str,
     v: &NewVolunteer,
 ) -> Result<i64, StoreError> {
+    insert_volunteer(db, org, account, None, source, v).await
+}
+
+/// A volunteer with an account signs up themselves, with the organisation of their account;
+/// the volunteer row is linked to the account (one active profile per account). Audited.
+pub async fn create_own_volunteer(
+    db: &Db,
+    actor: &Actor,
+    v: &NewVolunteer,
+) -> Result<i64, StoreError> {
+    let org = org_of(actor)?;
+    insert_volunteer(
+        db,
+        org,
+        Some(actor.account),
+        Some(actor.account),
+        "account",
+        v,
+    )
+    .await
+}
+
+async fn insert_volunteer(
+    db: &Db,
+    org: i64,
+    account: Option<i64>,
+    linked: Option<i64>,
+    source: &str,
+    v: &NewVolunteer,
+) -> Result<i64, StoreError> {
     validate_volunteer(v).map_err(|(_, code)| StoreError::Refused(code))?;
     let mut tx = db.begin().await?;
+    if let Some(acc) = linked {
+        let existing: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM volunteers WHERE account_id = $1 AND status <> 'left'")
+                .bind(acc)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if existing.is_some() {
+            return Err(StoreError::Refused("solidarity-own-exists"));
+        }
+    }
     check_place(&mut tx, &v.refnis, &v.postcode).await?;
     for r in &v.municipalities {
         let found: Option<(String,)> =
@@ -359,8 +399,8 @@ pub async fn create_volunteer(
         }
     }
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO volunteers (org_id, name, email, phone, refnis, postcode, municipalities, radius_km, languages, skills, screening, availability, capacity, insurance_noted, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) RETURNING id",
+        "INSERT INTO volunteers (org_id, account_id, name, email, phone, refnis, postcode, municipalities, radius_km, languages, skills, screening, availability, capacity, insurance_noted, source, created_at) \
+         VALUES ($1, $16, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) RETURNING id",
     )
     .bind(org)
     .bind(v.name.trim())
@@ -377,6 +417,7 @@ pub async fn create_volunteer(
     .bind(v.capacity)
     .bind(source)
     .bind(now_ms())
+    .bind(linked)
     .fetch_one(&mut *tx)
     .await?;
     audit::record(
@@ -492,7 +533,7 @@ pub async fn leave(db: &Db, actor: &Actor, id: i64) -> Result<(), StoreError> {
     let org = org_of(actor)?;
     let mut tx = db.begin().await?;
     let done = sqlx::query(
-        "UPDATE volunteers SET name = '', email = NULL, phone = NULL, municipalities = '', radius_km = NULL, languages = '', skills = '', screening = '', \
+        "UPDATE volunteers SET name = '', account_id = NULL, email = NULL, phone = NULL, municipalities = '', radius_km = NULL, languages = '', skills = '', screening = '', \
          availability = 0, status = 'left', left_at = $1 WHERE id = $2 AND org_id = $3 AND status <> 'left'",
     )
     .bind(now_ms())
@@ -1831,20 +1872,24 @@ pub async fn volunteer_answer(db: &Db, token: &str, accept: bool) -> Result<(), 
         return Err(StoreError::NotFound);
     }
     let mut tx = db.begin().await?;
-    let (view, client, org, request) = view_tx(&mut tx, token).await?;
+    answer_tx(&mut tx, token, accept, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn answer_tx(
+    tx: &mut Tx,
+    token: &str,
+    accept: bool,
+    account: Option<i64>,
+) -> Result<(), StoreError> {
+    let (view, client, org, request) = view_tx(tx, token).await?;
     if view.status != "proposed" {
         return Err(StoreError::Refused("solidarity-step-invalid"));
     }
     if accept {
         let today = time::OffsetDateTime::now_utc().date();
-        require_consent(
-            &mut tx,
-            client,
-            ConsentPurpose::ShareWithVolunteer,
-            None,
-            today,
-        )
-        .await?;
+        require_consent(tx, client, ConsentPurpose::ShareWithVolunteer, None, today).await?;
     }
     let (to, request_status) = if accept {
         ("confirmed", "matched")
@@ -1855,17 +1900,17 @@ pub async fn volunteer_answer(db: &Db, token: &str, accept: bool) -> Result<(), 
         .bind(to)
         .bind(now_ms())
         .bind(view.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     sqlx::query("UPDATE help_requests SET status = $1 WHERE id = $2")
         .bind(request_status)
         .bind(request)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     audit::record(
-        &mut tx,
+        tx,
         Entry {
-            account: None,
+            account,
             org: Some(org),
             action: "match.volunteer_answer",
             entity: "match",
@@ -1874,6 +1919,98 @@ pub async fn volunteer_answer(db: &Db, token: &str, accept: bool) -> Result<(), 
         },
     )
     .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------ a volunteer's own account
+
+/// The volunteer profile linked to the actor's account, if they signed up (and did not leave).
+pub async fn own_volunteer(db: &Db, actor: &Actor) -> Result<Option<VolunteerRow>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT_VOLUNTEER} WHERE v.account_id = $1 AND v.status <> 'left'"
+    ))
+    .bind(actor.account)
+    .fetch_optional(db.reader())
+    .await?)
+}
+
+async fn own_volunteer_id(db: &Db, actor: &Actor) -> Result<i64, StoreError> {
+    own_volunteer(db, actor)
+        .await?
+        .map(|v| v.id)
+        .ok_or(StoreError::NotFound)
+}
+
+/// The volunteer pauses (`paused`) or resumes (`active`) their own volunteering; audited.
+pub async fn own_status(db: &Db, actor: &Actor, status: &str) -> Result<(), StoreError> {
+    let id = own_volunteer_id(db, actor).await?;
+    set_volunteer_status(db, actor, id, status).await
+}
+
+/// The volunteer leaves: their personal data is deleted as in [`leave`]; audited.
+pub async fn own_leave(db: &Db, actor: &Actor) -> Result<(), StoreError> {
+    let id = own_volunteer_id(db, actor).await?;
+    leave(db, actor, id).await
+}
+
+/// The matches proposed to the volunteer with an account, newest first, as the volunteer may
+/// see them (the task, never the person's name; the address only after accepting and while the
+/// consent holds). Showing a shared address is audited, in the name of the account.
+pub async fn own_matches(db: &Db, actor: &Actor) -> Result<Vec<VolunteerView>, StoreError> {
+    let Some(me) = own_volunteer(db, actor).await? else {
+        return Ok(Vec::new());
+    };
+    let tokens: Vec<(String,)> = sqlx::query_as(
+        "SELECT token FROM matches WHERE volunteer_id = $1 ORDER BY created_at DESC, id DESC LIMIT 200",
+    )
+    .bind(me.id)
+    .fetch_all(db.reader())
+    .await?;
+    let mut tx = db.begin().await?;
+    let mut out = Vec::with_capacity(tokens.len());
+    for (token,) in tokens {
+        let (view, client, org, _) = view_tx(&mut tx, &token).await?;
+        if view.address.is_some() || view.phone.is_some() {
+            audit::record(
+                &mut tx,
+                Entry {
+                    account: Some(actor.account),
+                    org: Some(org),
+                    action: "client.share_with_volunteer",
+                    entity: "client",
+                    entity_id: Some(client),
+                    detail: &format!("match={}", view.id),
+                },
+            )
+            .await?;
+        }
+        out.push(view);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// The volunteer with an account accepts or declines a match proposed to them (the same
+/// rules as [`volunteer_answer`]; a match of another volunteer is not found).
+pub async fn own_answer(
+    db: &Db,
+    actor: &Actor,
+    match_id: i64,
+    accept: bool,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    let token: Option<(String,)> = sqlx::query_as(
+        "SELECT x.token FROM matches x JOIN volunteers v ON v.id = x.volunteer_id \
+         WHERE x.id = $1 AND v.account_id = $2 AND v.status <> 'left'",
+    )
+    .bind(match_id)
+    .bind(actor.account)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((token,)) = token else {
+        return Err(StoreError::NotFound);
+    };
+    answer_tx(&mut tx, &token, accept, Some(actor.account)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -220,6 +220,11 @@ impl Ctx {
         access::authorize(&u.actor, action, Resource::Org(org)).is_ok()
     }
 
+    /// Whether the signed-in user is a volunteer with an account (for the navigation).
+    pub fn is_volunteer(&self) -> bool {
+        self.can(Action::OwnVolunteering, Resource::OwnAccount)
+    }
+
     /// Whether the signed-in user is the installation's administrator.
     pub fn is_admin(&self) -> bool {
         self.can(Action::CreateOrganisation, Resource::Installation)

@@ -587,3 +587,207 @@ async fn a_volunteer_can_help_in_a_list_of_municipalities_instead_of_a_radius() 
         1
     );
 }
+
+#[tokio::test]
+async fn a_volunteer_with_an_account_signs_up_answers_pauses_and_leaves() {
+    let app = TestApp::start_postgres("websolown").await;
+    // The demo volunteer account joins OCMW Gent, where the demo requests are.
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("UPDATE accounts SET org_id = (SELECT org_id FROM accounts WHERE email = 'werker@ocmw-gent.demo') WHERE email = 'vrijwilliger@buurtwerk-leuven.demo'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE clients SET address = 'Kerkstraat 5, 9000 Gent' WHERE name = 'Familie K.'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut v = app.login("vrijwilliger@buurtwerk-leuven.demo").await;
+    let home = v.get("/").await;
+    assert!(home.body.contains("href=\"/vrijwilliger\""), "a nav link");
+    let form = v.get("/vrijwilliger").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("Aanmelden als vrijwilliger"));
+
+    // Bad input: named per field, nothing stored.
+    let before = count(&app, "SELECT COUNT(*) FROM volunteers").await;
+    let bad = v
+        .post("/vrijwilliger", &[("name", "Veerle"), ("postcode", "90")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Een postcode heeft vier cijfers") && bad.body.contains("Veerle"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM volunteers").await, before);
+
+    let ok = v
+        .post(
+            "/vrijwilliger",
+            &[
+                ("name", "Veerle V."),
+                ("postcode", "9000"),
+                ("radius_km", "5"),
+                ("languages", "nl"),
+                ("skills", "groceries"),
+                ("skills", "company"),
+                ("slot", "0"),
+                ("slot", "1"),
+                ("slot", "2"),
+                ("capacity", "2"),
+                ("insurance_noted", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let me = count(&app, "SELECT id FROM volunteers WHERE name = 'Veerle V.' AND account_id IS NOT NULL AND source = 'account'").await;
+    // Signing up twice makes no second profile.
+    let twice = v
+        .post(
+            "/vrijwilliger",
+            &[
+                ("name", "Veerle V."),
+                ("postcode", "9000"),
+                ("radius_km", "5"),
+                ("languages", "nl"),
+                ("skills", "groceries"),
+                ("slot", "0"),
+                ("capacity", "1"),
+                ("insurance_noted", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(twice.status, 303);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM volunteers WHERE name = 'Veerle V.'"
+        )
+        .await,
+        1
+    );
+
+    // A worker proposes her for Familie K.'s request.
+    let mut w = app.login("werker@ocmw-gent.demo").await;
+    let req = count(&app, "SELECT h.id FROM help_requests h JOIN clients c ON c.id = h.client_id WHERE c.name = 'Familie K.'").await;
+    let p = w
+        .post(
+            &format!("/solidarity/requests/{req}/propose"),
+            &[("volunteer", &me.to_string()), ("score", "1")],
+        )
+        .await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let m = count(
+        &app,
+        &format!("SELECT id FROM matches WHERE volunteer_id = {me} AND status = 'proposed'"),
+    )
+    .await;
+
+    // She sees the task, not the person nor the address, and accepts.
+    let page = v.get("/vrijwilliger").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Vragen voor jou")
+            && page
+                .body
+                .contains(&format!("/vrijwilliger/koppelingen/{m}"))
+    );
+    assert!(!page.body.contains("Familie K.") && !page.body.contains("Kerkstraat"));
+    // Another volunteer's match is not hers.
+    let other = count(
+        &app,
+        &format!("SELECT COALESCE(MAX(id), 0) FROM matches WHERE volunteer_id <> {me}"),
+    )
+    .await;
+    if other > 0 {
+        assert_eq!(
+            v.post(
+                &format!("/vrijwilliger/koppelingen/{other}"),
+                &[("answer", "accept")]
+            )
+            .await
+            .status,
+            404
+        );
+    }
+    let acc = v
+        .post(
+            &format!("/vrijwilliger/koppelingen/{m}"),
+            &[("answer", "accept")],
+        )
+        .await;
+    assert_eq!(acc.status, 303);
+    let after = v.get("/vrijwilliger").await;
+    assert!(
+        after.body.contains("Kerkstraat 5, 9000 Gent"),
+        "the address after accepting"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM matches WHERE id = {m} AND status = 'confirmed'")
+        )
+        .await,
+        1
+    );
+    assert!(
+        count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'client.share_with_volunteer' AND account_id IS NOT NULL").await >= 1,
+        "showing the address is audited in her name"
+    );
+
+    // Pause, resume; leaving needs the confirmation, then her data is gone.
+    assert_eq!(
+        v.post("/vrijwilliger/status", &[("status", "paused")])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM volunteers WHERE id = {me} AND status = 'paused'")
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        v.post("/vrijwilliger/status", &[("status", "active")])
+            .await
+            .status,
+        303
+    );
+    let unsure = v.post("/vrijwilliger/status", &[("status", "left")]).await;
+    assert_eq!(unsure.status, 422);
+    assert!(unsure.body.contains("Vink eerst aan"));
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM volunteers WHERE id = {me} AND status = 'active'")
+        )
+        .await,
+        1
+    );
+    let gone = v
+        .post(
+            "/vrijwilliger/status",
+            &[("status", "left"), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(gone.status, 303);
+    assert_eq!(
+        count(&app, &format!("SELECT COUNT(*) FROM volunteers WHERE id = {me} AND status = 'left' AND name = '' AND account_id IS NULL")).await,
+        1
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM matches WHERE id = {m} AND status = 'stopped'")
+        )
+        .await,
+        1
+    );
+    let again = v.get("/vrijwilliger").await;
+    assert!(
+        again.body.contains("Aanmelden als vrijwilliger"),
+        "she may sign up again"
+    );
+    // Nobody else has these pages.
+    assert_eq!(w.get("/vrijwilliger").await.status, 403);
+}

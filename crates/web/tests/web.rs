@@ -90,12 +90,19 @@ fn expected_get(path: &str, role: &str) -> u16 {
                 403
             }
         }
+        "/vrijwilliger" => {
+            if role == "volunteer" {
+                200
+            } else {
+                403
+            }
+        }
         "/organisations" | "/organisations/1" | "/account" => 200,
         other => panic!("no expectation for {other}"),
     }
 }
 
-const PAGES: [&str; 22] = [
+const PAGES: [&str; 23] = [
     "/",
     "/login",
     "/clients",
@@ -117,6 +124,7 @@ const PAGES: [&str; 22] = [
     "/platforms/vlaanderen",
     "/platforms/nowhere",
     "/account",
+    "/vrijwilliger",
     "/does-not-exist",
 ];
 
@@ -166,8 +174,9 @@ async fn every_page_against_every_role() {
 async fn every_state_changing_route_against_every_role() {
     let app = TestApp::start().await;
     // Empty forms: allowed roles get a validation answer (422), or a redirect; others 403.
-    let routes: [(&str, &[&str]); 10] = [
+    let routes: [(&str, &[&str]); 11] = [
         ("/admin/accounts", &["admin"]),
+        ("/vrijwilliger", &["volunteer"]),
         (
             "/clients/new",
             &["social_worker", "org_admin", "volunteer_coordinator"],

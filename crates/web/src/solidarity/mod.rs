@@ -4,8 +4,10 @@
 //! The matching is done by the pure crate `sterk-matching` on the inputs that
 //! `sterk_store::solidarity::engine_inputs` loads; this module shows its reasons and records
 //! the worker's decisions. Every handler authorizes with `Action::ManageSolidarity` in the
-//! worker's own organisation, except the public forms ([`public`]).
+//! worker's own organisation, except the public forms ([`public`]) and a volunteer's own pages
+//! ([`own`], `Action::OwnVolunteering`).
 
+pub mod own;
 pub mod pages;
 pub mod public;
 
@@ -43,6 +45,9 @@ pub fn routes() -> Router<AppState> {
             "/solidarity/network/{client}/supporters",
             post(pages::add_supporter),
         )
+        .route("/vrijwilliger", get(own::page).post(own::signup))
+        .route("/vrijwilliger/status", post(own::status))
+        .route("/vrijwilliger/koppelingen/{id}", post(own::answer))
         .route("/hulp", get(public::help_form).post(public::help_submit))
         .route(
             "/hulp/vrijwilliger",

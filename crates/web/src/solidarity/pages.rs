@@ -114,7 +114,7 @@ pub fn names(ctx: &Ctx, prefix: &str, list: &str) -> String {
 }
 
 /// Maps a store refusal to the field it concerns.
-fn refusal_field(code: &str) -> &'static str {
+pub(crate) fn refusal_field(code: &str) -> &'static str {
     match code {
         "solidarity-postcode-mismatch" | "refnis_unknown" => "postcode",
         "solidarity-languages-required" => "languages",
@@ -862,12 +862,18 @@ pub async fn parse_volunteer(
 
 #[derive(Template)]
 #[template(path = "solidarity/volunteer_new.html")]
-struct VolunteerForm {
+pub(crate) struct VolunteerForm {
     ctx: Ctx,
     f: Fields,
     errs: FieldErrors,
     parts: Vec<String>,
     grid: Vec<GridRow>,
+    /// Where the form posts to.
+    action: &'static str,
+    /// Its title (a Fluent key).
+    title: &'static str,
+    /// A note above the form (a Fluent key), if any.
+    intro: Option<&'static str>,
 }
 
 impl VolunteerForm {
@@ -877,6 +883,26 @@ impl VolunteerForm {
 }
 
 fn volunteer_form(ctx: Ctx, f: Fields, errs: FieldErrors) -> VolunteerForm {
+    volunteer_form_at(
+        ctx,
+        f,
+        errs,
+        "/solidarity/volunteers",
+        "solidarity-new-volunteer",
+        None,
+    )
+}
+
+/// The volunteer form posting to `action`, under the title `title` (shared with the
+/// volunteer's own sign-up, [`super::own`]).
+pub(crate) fn volunteer_form_at(
+    ctx: Ctx,
+    f: Fields,
+    errs: FieldErrors,
+    action: &'static str,
+    title: &'static str,
+    intro: Option<&'static str>,
+) -> VolunteerForm {
     let (parts, grid) = grid(&|k| ctx.t(k), parse_grid(&f));
     VolunteerForm {
         ctx,
@@ -884,6 +910,9 @@ fn volunteer_form(ctx: Ctx, f: Fields, errs: FieldErrors) -> VolunteerForm {
         errs,
         parts,
         grid,
+        action,
+        title,
+        intro,
     }
 }
 
