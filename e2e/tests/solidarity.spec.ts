@@ -3,7 +3,7 @@
 // confirms, and the client's network count goes up; a volunteer signs up in Turkish and
 // accepts a request; the public forms in Arabic are right to left. Every page with axe.
 import { test, expect, type Page } from '@playwright/test';
-import { login, visit, submit, expectAxeClean, t, unique } from './support';
+import { login, visit, submit, expectAxeClean, t, unique, switchLanguage } from './support';
 
 async function newRequest(page: Page, client: string, kind: string, slots: string[]): Promise<string> {
   await visit(page, '/solidarity/requests/new');
@@ -162,4 +162,33 @@ test('the public help form in Arabic is right to left, in Dutch and French too',
   expect(await submit(page, page.locator('main form button[type="submit"]'))).toBe(422);
   await expect(page.locator('#name')).toHaveValue('Test');
   await expectAxeClean(page, 'public help form with errors');
+});
+
+test('a volunteer with an account signs up, sees their page, pauses and resumes', async ({ page }) => {
+  await login(page, 'volunteer');
+  await page.locator('nav a[href="/vrijwilliger"]').click();
+  await expect(page.locator('h1')).toHaveText(t('solidarity-own-signup'));
+  await expectAxeClean(page, 'volunteer sign-up with an account');
+  const form = page.locator('main form[action="/vrijwilliger"]');
+  await form.locator('#name').fill('Veerle V.');
+  await form.locator('#postcode').fill('3000');
+  await form.locator('input[name="languages"][value="nl"]').check();
+  await form.locator('input[name="skills"][value="paperwork"]').check();
+  await form.locator('input[name="slot"][value="3"]').check();
+  await form.locator('input[name="insurance_noted"]').check();
+  expect(await submit(page, form.locator('button[type="submit"]'))).toBe(303);
+  await expect(page.locator('h1')).toHaveText(t('solidarity-own-title'));
+  await expect(page.locator('main')).toContainText('Veerle V.');
+  await expectAxeClean(page, 'volunteer own page');
+  // Leaving without ticking the box changes nothing and says why.
+  expect(await submit(page, page.locator('form[action="/vrijwilliger/status"] button', { hasText: t('solidarity-own-leave') }))).toBe(422);
+  await expect(page.locator('[role="alert"]')).toHaveText(t('solidarity-own-leave-confirm-missing'));
+  await expectAxeClean(page, 'volunteer own page with an error');
+  expect(await submit(page, page.locator('button[name="status"][value="paused"]'))).toBe(303);
+  await expect(page.locator('main')).toContainText(t('solidarity-vstatus-paused'));
+  expect(await submit(page, page.locator('button[name="status"][value="active"]'))).toBe(303);
+  await expect(page.locator('main')).toContainText(t('solidarity-vstatus-active'));
+  await switchLanguage(page, 'fr');
+  await expect(page.locator('h1')).toHaveText(t('solidarity-own-title', {}, 'fr'));
+  await expectAxeClean(page, 'volunteer own page in French');
 });
