@@ -76,6 +76,12 @@ fn init_logs(config: &Config) {
     }
 }
 
+/// mimalloc instead of the system allocator: the server renders many short-lived strings and
+/// rows per request, and the batch screening allocates per chunk; measured in
+/// docs/benchmarks.md.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
