@@ -1489,6 +1489,32 @@ signals-by-life = By life domain
 signals-by-target-group = By target group
 signals-by-region = By region
 signals-by-month = By month
+signals-document = Policy document
+signals-document-pdf = Download as PDF
+signals-document-back = Back to the dossier
+signals-document-kind = Policy signal
+signals-document-printed = printed on { $date }
+signals-document-summary = Summary
+signals-document-facts = In figures
+signals-document-number = Number
+signals-document-people = People it touches (together)
+signals-document-orgs = Organisations that gave a signal
+signals-document-regions = Regions
+signals-document-municipalities = Municipalities
+signals-document-figures = Figures
+signals-document-figures-hint = Cells under 5 are hidden ("fewer than 5").
+signals-document-signals-hint = The signals hold no personal data. A number of people under 5 is hidden.
+signals-document-too-many = { $count ->
+    [one] This dossier bundles { $count } signal.
+   *[other] This dossier bundles { $count } signals: too many to list. The figures above count them all.
+}
+signals-document-testimonies = Testimonies
+signals-document-testimonies-hint = In the words of people with lived experience, without anything that identifies them, with their consent for anonymous use in signals.
+signals-document-review = Reviewed on the four criteria: clear, neutral, recognised and shared.
+signals-document-public-note = This page holds no personal data: no names and no texts of individual signals. Cells under 5 are hidden.
+signals-public-page = Public page
+signals-public-back = All policy signals
+signals-count-few = fewer than 5 signals
 challenge-vermaatschappelijking = Vermaatschappelijking (care in society)
 challenge-digitalisering = Digitalisation
 challenge-diversiteit = Diversity

@@ -1489,6 +1489,32 @@ signals-by-life = Par domaine de vie
 signals-by-target-group = Par groupe cible
 signals-by-region = Par région
 signals-by-month = Par mois
+signals-document = Document politique
+signals-document-pdf = Télécharger en PDF
+signals-document-back = Retour au dossier
+signals-document-kind = Signal politique
+signals-document-printed = imprimé le { $date }
+signals-document-summary = Résumé
+signals-document-facts = En chiffres
+signals-document-number = Nombre
+signals-document-people = Personnes concernées (ensemble)
+signals-document-orgs = Organisations qui ont donné un signal
+signals-document-regions = Régions
+signals-document-municipalities = Communes
+signals-document-figures = Chiffres
+signals-document-figures-hint = Les cellules sous 5 sont masquées (« moins de 5 »).
+signals-document-signals-hint = Les signaux ne contiennent aucune donnée personnelle. Un nombre de personnes inférieur à 5 est masqué.
+signals-document-too-many = { $count ->
+    [one] Ce dossier regroupe { $count } signal.
+   *[other] Ce dossier regroupe { $count } signaux : trop pour les énumérer. Les chiffres ci-dessus les comptent tous.
+}
+signals-document-testimonies = Témoignages
+signals-document-testimonies-hint = Dans les mots de personnes ayant une expérience vécue, sans rien qui permette de les reconnaître, avec leur accord pour un usage anonyme dans les signaux.
+signals-document-review = Évalué selon les quatre critères : clair, neutre, reconnu et partagé.
+signals-document-public-note = Cette page ne contient aucune donnée personnelle : pas de noms ni de textes de signaux individuels. Les cellules sous 5 sont masquées.
+signals-public-page = Page publique
+signals-public-back = Tous les signaux politiques
+signals-count-few = moins de 5 signaux
 challenge-vermaatschappelijking = Socialisation des soins (vermaatschappelijking)
 challenge-digitalisering = Numérisation
 challenge-diversiteit = Diversité

@@ -1489,6 +1489,32 @@ signals-by-life = Per levensdomein
 signals-by-target-group = Per doelgroep
 signals-by-region = Per regio
 signals-by-month = Per maand
+signals-document = Beleidsdocument
+signals-document-pdf = Download als PDF
+signals-document-back = Terug naar het dossier
+signals-document-kind = Beleidssignaal
+signals-document-printed = afgedrukt op { $date }
+signals-document-summary = Samenvatting
+signals-document-facts = In cijfers
+signals-document-number = Aantal
+signals-document-people = Mensen die het treft (samen)
+signals-document-orgs = Organisaties die een signaal gaven
+signals-document-regions = Regio's
+signals-document-municipalities = Gemeenten
+signals-document-figures = Cijfers
+signals-document-figures-hint = Cellen onder 5 zijn verborgen ("minder dan 5").
+signals-document-signals-hint = De signalen bevatten geen persoonsgegevens. Een aantal mensen onder 5 is verborgen.
+signals-document-too-many = { $count ->
+    [one] Dit dossier bundelt { $count } signaal.
+   *[other] Dit dossier bundelt { $count } signalen: te veel om op te sommen. De cijfers hierboven tellen ze allemaal.
+}
+signals-document-testimonies = Getuigenissen
+signals-document-testimonies-hint = In de woorden van ervaringsdeskundigen, zonder iets waaraan je iemand herkent, met hun toestemming voor anoniem gebruik in signalen.
+signals-document-review = Beoordeeld op de vier criteria: helder, neutraal, herkend en gedeeld.
+signals-document-public-note = Deze pagina bevat geen persoonsgegevens: geen namen en geen teksten van afzonderlijke signalen. Cellen onder 5 zijn verborgen.
+signals-public-page = Openbare pagina
+signals-public-back = Alle beleidssignalen
+signals-count-few = minder dan 5 signalen
 challenge-vermaatschappelijking = Vermaatschappelijking
 challenge-digitalisering = Digitalisering
 challenge-diversiteit = Diversiteit

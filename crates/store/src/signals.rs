@@ -594,13 +594,117 @@ pub async fn children(db: &Db, id: i64) -> Result<Vec<DossierRow>, StoreError> {
 
 /// The signals of a dossier (its own and those of bundled dossiers), with testimonies.
 pub async fn dossier_signals(db: &Db, id: i64) -> Result<Vec<SignalRow>, StoreError> {
+    dossier_signals_limited(db, id, 1000).await
+}
+
+/// The signals of a dossier: those of the dossier itself and of the regional dossiers bundled
+/// into it (`$1` is the dossier's id).
+const IN_DOSSIER: &str = "(s.dossier_id = $1 OR s.dossier_id IN (SELECT c.id FROM signal_dossiers c WHERE c.parent_id = $1))";
+
+/// At most `limit` signals of a dossier, oldest first, with testimonies.
+pub async fn dossier_signals_limited(
+    db: &Db,
+    id: i64,
+    limit: i64,
+) -> Result<Vec<SignalRow>, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "{} WHERE s.dossier_id = $1 OR s.dossier_id IN (SELECT c.id FROM signal_dossiers c WHERE c.parent_id = $1) ORDER BY s.id LIMIT 1000",
+        "{} WHERE {IN_DOSSIER} ORDER BY s.id LIMIT $2",
         select(true)
     ))
     .bind(id)
+    .bind(limit)
     .fetch_all(db.reader())
     .await?)
+}
+
+/// What a dossier's document says in numbers, counted in the database over its signals (its
+/// own and those of bundled dossiers), so a dossier of 10,000 signals is never loaded whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DossierTotals {
+    /// Signals.
+    pub signals: i64,
+    /// People touched, added up over the signals.
+    pub people: i64,
+    /// Contributing organisations.
+    pub orgs: i64,
+    /// Regions (regional platforms) of the signals.
+    pub regions: i64,
+    /// Municipalities of the signals.
+    pub municipalities: i64,
+    /// Signals with a testimony.
+    pub testimonies: i64,
+}
+
+/// The totals of a dossier.
+pub async fn dossier_totals(db: &Db, id: i64) -> Result<DossierTotals, StoreError> {
+    let (signals, people, orgs, regions, municipalities, testimonies): (i64, i64, i64, i64, i64, i64) =
+        sqlx::query_as(&format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(s.people), 0) AS BIGINT), COUNT(DISTINCT s.org_id), COUNT(DISTINCT s.platform_id), \
+             COUNT(DISTINCT s.refnis), COUNT(s.testimony) FROM signals s WHERE {IN_DOSSIER}"
+        ))
+        .bind(id)
+        .fetch_one(db.reader())
+        .await?;
+    Ok(DossierTotals {
+        signals,
+        people,
+        orgs,
+        regions,
+        municipalities,
+        testimonies,
+    })
+}
+
+/// The figures of a dossier's signals, per challenge, right, life domain, target group,
+/// region and month, grouped in the database. The caller hides cells under 5 (a document
+/// leaves the contributing organisations).
+pub async fn dossier_figures(db: &Db, id: i64) -> Result<Vec<CountRow>, StoreError> {
+    let mut out: Vec<CountRow> = Vec::new();
+    for sql in [
+        "SELECT 'challenge' AS dimension, s.challenge AS code, COUNT(*) AS n FROM signals s WHERE IN_DOSSIER GROUP BY s.challenge ORDER BY s.challenge",
+        "SELECT s.subject_kind AS dimension, s.subject AS code, COUNT(*) AS n FROM signals s WHERE IN_DOSSIER GROUP BY s.subject_kind, s.subject ORDER BY s.subject",
+        "SELECT 'region' AS dimension, CAST(s.platform_id AS TEXT) AS code, COUNT(*) AS n FROM signals s WHERE IN_DOSSIER GROUP BY s.platform_id ORDER BY s.platform_id",
+        "SELECT 'month' AS dimension, s.month AS code, COUNT(*) AS n FROM signals s WHERE IN_DOSSIER GROUP BY s.month ORDER BY s.month",
+    ] {
+        out.extend(
+            sqlx::query_as::<_, CountRow>(&sql.replace("IN_DOSSIER", IN_DOSSIER))
+                .bind(id)
+                .fetch_all(db.reader())
+                .await?,
+        );
+    }
+    // Target groups are a list per signal: count the distinct lists, then split them.
+    let lists: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT s.target_groups, COUNT(*) FROM signals s WHERE {IN_DOSSIER} GROUP BY s.target_groups"
+    ))
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?;
+    let mut groups: std::collections::BTreeMap<String, i64> = Default::default();
+    for (list, n) in lists {
+        for g in list.split(',').filter(|g| !g.is_empty()) {
+            *groups.entry(g.to_owned()).or_insert(0) += n;
+        }
+    }
+    out.extend(groups.into_iter().map(|(code, n)| CountRow {
+        dimension: "target_group".to_owned(),
+        code,
+        n,
+    }));
+    Ok(out)
+}
+
+/// At most `limit` testimonies of a dossier's signals (de-identified, given under a consent
+/// for anonymous use in signals), oldest first.
+pub async fn dossier_testimonies(db: &Db, id: i64, limit: i64) -> Result<Vec<String>, StoreError> {
+    let rows: Vec<(String,)> = sqlx::query_as(&format!(
+        "SELECT s.testimony FROM signals s WHERE {IN_DOSSIER} AND s.testimony IS NOT NULL ORDER BY s.id LIMIT $2"
+    ))
+    .bind(id)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?;
+    Ok(rows.into_iter().map(|(t,)| t).collect())
 }
 
 async fn event(

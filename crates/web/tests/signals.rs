@@ -500,6 +500,49 @@ async fn a_dossier_from_bundling_to_feedback() {
             .contains("Het loket blijft elke voormiddag open.")
     );
     assert!(!public.body.contains("Afspraken bij het OCMW kunnen"));
+    assert!(public.body.contains(&format!("href=\"/signalen/{id}\"")));
+    assert!(
+        public.body.contains("minder dan 5 signalen"),
+        "small counts hidden"
+    );
+
+    // The reported dossier's public page and PDF: no account, no personal data (no signal's
+    // text, no testimony, no trekker or reviewer), cells under 5 hidden; nl, fr and en.
+    let mut anon = app.client();
+    let page = anon.get(&format!("/signalen/{id}")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Afspraken alleen online"));
+    assert!(page.body.contains("Digitale drempels in Gent en Brussel."));
+    assert!(page.body.contains("Het loket blijft elke voormiddag open."));
+    assert!(
+        page.body.contains("Armoedevereniging De Keeting"),
+        "co-signer"
+    );
+    assert!(
+        page.body
+            .contains("<dd id=\"doc-signals\">minder dan 5</dd>")
+    );
+    for private in [
+        "Afspraken bij het OCMW kunnen",
+        "Les rendez-vous au CPAS",
+        "Sara Peeters",
+        "Prof. An Claes",
+        "Herkend door onze leden",
+    ] {
+        assert!(!page.body.contains(private), "{private} on the public page");
+    }
+    let pdf = anon.get(&format!("/signalen/{id}/pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert!(pdf.body.contains("/StructTreeRoot"));
+    anon.lang = Some("fr".into());
+    let fr = anon.get(&format!("/signalen/{id}")).await;
+    assert!(fr.body.contains("Signal politique"));
+    assert!(fr.body.contains("moins de 5"));
+    anon.lang = Some("en".into());
+    let en = anon.get(&format!("/signalen/{id}")).await;
+    assert!(en.body.contains("Policy signal"));
+    assert!(en.body.contains("fewer than 5"));
 
     // The history is complete and append-only.
     let events = count(
@@ -670,4 +713,137 @@ async fn who_may_do_what() {
         .await;
     assert_eq!(page.status, 422);
     assert!(!page.body.contains("<script>alert"));
+}
+
+#[tokio::test]
+async fn the_dossier_as_a_policy_document() {
+    let app = TestApp::start().await;
+    let id = dossier_of_title(
+        &app,
+        "De huurpremie bereikt ouderen en mensen in armoede niet",
+    )
+    .await;
+    let mut worker = app.login(WORKER).await;
+    let page = worker.get(&format!("/dossiers/{id}")).await;
+    assert!(page.body.contains(&format!("/dossiers/{id}/document")));
+    let doc = worker.get(&format!("/dossiers/{id}/document")).await;
+    assert_eq!(doc.status, 200, "{}", doc.body);
+    assert!(doc.body.contains("Beleidssignaal"));
+    assert!(doc.body.contains("Samenvatting"));
+    // Four signals of four organisations: the number of signals is a cell under 5, hidden;
+    // the people they touch (41) are shown.
+    assert!(
+        doc.body
+            .contains("<dd id=\"doc-signals\">minder dan 5</dd>"),
+        "{}",
+        doc.body
+    );
+    assert!(doc.body.contains("<dd id=\"doc-people\">41</dd>"));
+    assert!(doc.body.contains("<dd id=\"doc-orgs\">4</dd>"));
+    assert!(doc.body.contains("<svg"), "figures with charts");
+    assert!(doc.body.contains("Per regio"));
+    // The de-identified signals and the testimony, inside the dossier's document.
+    assert!(doc.body.contains("Les personnes âgées ne demandent pas"));
+    assert!(doc.body.contains("Ik kreeg een brief"));
+    assert!(doc.body.contains("Ken de huurpremie automatisch toe"));
+    let pdf = worker.get(&format!("/dossiers/{id}/document/pdf")).await;
+    assert_eq!(pdf.status, 200);
+    assert_eq!(
+        pdf.headers.get("content-type").unwrap().to_str().unwrap(),
+        "application/pdf"
+    );
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert!(pdf.body.contains("/StructTreeRoot"), "a tagged PDF");
+    // In French and English too.
+    worker
+        .post("/lang", &[("lang", "fr"), ("next", "/signals")])
+        .await;
+    let fr = worker.get(&format!("/dossiers/{id}/document")).await;
+    assert!(fr.body.contains("Signal politique"), "{}", fr.body);
+    assert!(fr.body.contains("moins de 5"));
+    worker
+        .post("/lang", &[("lang", "en"), ("next", "/signals")])
+        .await;
+    assert!(
+        worker
+            .get(&format!("/dossiers/{id}/document/pdf"))
+            .await
+            .body
+            .starts_with("%PDF-")
+    );
+
+    // Not yet reported: no public page, and no document without an account.
+    let mut anon = app.client();
+    assert_eq!(anon.get(&format!("/signalen/{id}")).await.status, 404);
+    assert_eq!(anon.get(&format!("/signalen/{id}/pdf")).await.status, 404);
+    let page = anon.get(&format!("/dossiers/{id}/document")).await;
+    assert!(matches!(page.status, 303 | 401), "{}", page.status);
+    let page = anon.get(&format!("/dossiers/{id}/document/pdf")).await;
+    assert!(matches!(page.status, 303 | 401), "{}", page.status);
+    let mut volunteer = app.login("vrijwilliger@buurtwerk-leuven.demo").await;
+    assert_eq!(
+        volunteer
+            .get(&format!("/dossiers/{id}/document"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(anon.get("/signalen/999999").await.status, 404);
+    assert_eq!(anon.get("/signalen/abc").await.status, 400);
+}
+
+/// Puts `n` more signals into the dossier `id` (the benchmark generator's texts).
+async fn fill_dossier(app: &TestApp, id: i64, n: usize) {
+    sterk_store::signals::seed_bench(&app.db, 5, n)
+        .await
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("UPDATE signals SET dossier_id = $1 WHERE dossier_id IS NULL")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_document_of_ten_thousand_signals_still_renders() {
+    for app in [
+        TestApp::start().await,
+        TestApp::start_postgres("signals_doc_10k").await,
+    ] {
+        let id = dossier_of_title(
+            &app,
+            "De huurpremie bereikt ouderen en mensen in armoede niet",
+        )
+        .await;
+        fill_dossier(&app, id, 10_000).await;
+        let mut worker = app.login(WORKER).await;
+        let started = std::time::Instant::now();
+        let doc = worker.get(&format!("/dossiers/{id}/document")).await;
+        let html = started.elapsed();
+        assert_eq!(doc.status, 200);
+        assert!(
+            doc.body.contains("signalen: te veel om op te sommen"),
+            "aggregated, not listed: {}",
+            doc.body
+        );
+        assert!(!doc.body.contains("Jongeren verliezen hun studietoelage"));
+        let started = std::time::Instant::now();
+        let pdf = worker.get(&format!("/dossiers/{id}/document/pdf")).await;
+        let took = started.elapsed();
+        assert_eq!(pdf.status, 200);
+        assert!(pdf.body.starts_with("%PDF-"));
+        assert!(pdf.body.contains("/StructTreeRoot"));
+        eprintln!(
+            "dossier of 10,004 signals (debug build): HTML {} ms, PDF {} ms, {} bytes",
+            html.as_millis(),
+            took.as_millis(),
+            pdf.body.len()
+        );
+        assert!(
+            took < std::time::Duration::from_secs(30),
+            "the PDF took {took:?}"
+        );
+    }
 }

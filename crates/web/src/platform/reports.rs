@@ -41,7 +41,7 @@ fn check_year(year: i64) -> Result<i64, AppError> {
 }
 
 /// A PDF response.
-fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
+pub(crate) fn pdf_response(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

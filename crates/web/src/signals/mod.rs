@@ -4,6 +4,7 @@
 //! comments and validations, forwarding to the Flemish platform and policy responses; the
 //! contributor's inbox; the public page; figures with small cells hidden, SVG charts and CSV.
 
+pub mod document;
 pub mod dossiers;
 pub mod figures;
 pub mod pages;
@@ -37,7 +38,11 @@ pub fn routes() -> Router<AppState> {
         .route("/dossiers/{id}/comments", post(dossiers::comment))
         .route("/dossiers/{id}/forward", post(dossiers::forward))
         .route("/dossiers/{id}/responses", post(dossiers::response))
+        .route("/dossiers/{id}/document", get(document::show))
+        .route("/dossiers/{id}/document/pdf", get(document::show_pdf))
         .route("/signalen", get(dossiers::public))
+        .route("/signalen/{id}", get(document::public_show))
+        .route("/signalen/{id}/pdf", get(document::public_pdf))
 }
 
 /// The scope in which the signed-in person acts on signals: their organisation, or the
