@@ -13,10 +13,10 @@ pub const KRACHTLIJNEN: [&str; 5] = [
     "verbindend",
 ];
 
-/// The ten themes of the action plan loaded by the kernel: the eight societal challenges
-/// (sections 4.1–4.8) and the two further themes (4.9 spreading the krachtlijnen, 4.10 public
-/// support). Section numbers are those of the seed.
-pub const THEMES: [(&str, &str); 10] = [
+/// The eleven themes of the action plan: the eight societal challenges (sections 4.1–4.8)
+/// and the three further themes (4.9 spreading the krachtlijnen, 4.10 public support, 4.11
+/// social, technical and methodical innovation). Section numbers are those of the seed.
+pub const THEMES: [(&str, &str); 11] = [
     ("4.1", "vermaatschappelijking"),
     ("4.2", "digitalisering"),
     ("4.3", "diversiteit"),
@@ -27,4 +27,5 @@ pub const THEMES: [(&str, &str); 10] = [
     ("4.8", "onderbescherming"),
     ("4.9", "krachtlijnen"),
     ("4.10", "draagvlak"),
+    ("4.11", "innovatie"),
 ];

@@ -496,39 +496,33 @@ fn assemble(
     let mut theme_parts = Vec::new();
     let themes = themes
         .into_iter()
-        .map(
-            |(section, heading, spearhead, weight, mut nl, mut fr, mut en)| {
-                if section == "4.11" && nl == section {
-                    // The kernel's theme list stops at 4.10; the seed's 4.11 is innovation.
-                    (nl, fr, en) = ("Innovatie".into(), "Innovation".into(), "Innovation".into());
-                }
-                let actions = by_section.remove(&section).unwrap_or_default();
-                let parts: Vec<Part> = actions
-                    .iter()
-                    .map(|a| Part {
-                        progress: a.progress,
-                        weight: u32::try_from(a.weight).unwrap_or(0),
-                        counts: true,
-                    })
-                    .collect();
-                let progress = rollup(&parts, method);
-                theme_parts.push(Part {
-                    progress,
-                    weight: u32::try_from(weight).unwrap_or(0),
+        .map(|(section, heading, spearhead, weight, nl, fr, en)| {
+            let actions = by_section.remove(&section).unwrap_or_default();
+            let parts: Vec<Part> = actions
+                .iter()
+                .map(|a| Part {
+                    progress: a.progress,
+                    weight: u32::try_from(a.weight).unwrap_or(0),
                     counts: true,
-                });
-                ThemeView {
-                    section,
-                    heading,
-                    name_nl: nl,
-                    name_fr: fr,
-                    name_en: en,
-                    spearhead,
-                    progress,
-                    actions,
-                }
-            },
-        )
+                })
+                .collect();
+            let progress = rollup(&parts, method);
+            theme_parts.push(Part {
+                progress,
+                weight: u32::try_from(weight).unwrap_or(0),
+                counts: true,
+            });
+            ThemeView {
+                section,
+                heading,
+                name_nl: nl,
+                name_fr: fr,
+                name_en: en,
+                spearhead,
+                progress,
+                actions,
+            }
+        })
         .collect();
     PlanView {
         method,

@@ -166,8 +166,8 @@ pub type ThemeSpec = (
     &'static str,
 );
 
-/// The ten themes.
-pub const THEMES: [ThemeSpec; 10] = [
+/// The eleven themes (sections 4.1–4.11 of seed `003`).
+pub const THEMES: [ThemeSpec; 11] = [
     (
         "vermaatschappelijking",
         "4.1",
@@ -257,6 +257,15 @@ pub const THEMES: [ThemeSpec; 10] = [
         "Maatschappelijk draagvlak",
         "Soutien public",
         "Public support",
+    ),
+    (
+        "innovatie",
+        "4.11",
+        "further",
+        "Sociaalwerkpraktijken zetten in op maatschappelijke, technische en methodische innovatie",
+        "Innovatie",
+        "Innovation",
+        "Innovation",
     ),
 ];
 

@@ -145,11 +145,40 @@ async fn reference_data_covers_flanders_and_brussels() {
         );
         assert_eq!(
             count(db, "SELECT COUNT(*) FROM themes WHERE kind = 'further'").await,
-            2
+            3,
+            "4.9, 4.10 and 4.11"
         );
         // Migrating again is a no-op.
         db.migrate().await.unwrap();
         assert_eq!(count(db, "SELECT COUNT(*) FROM municipalities").await, 304);
+        assert_eq!(count(db, "SELECT COUNT(*) FROM themes").await, 11);
+
+        // A database whose reference data was loaded before theme 4.11 existed gets it from
+        // migration 0012 (undone here by hand, then applied again).
+        for sql in [
+            "DELETE FROM themes WHERE section = '4.11'",
+            "DROP INDEX practice_links_target",
+            "DROP INDEX meeting_links_target",
+            "ALTER TABLE events DROP COLUMN registrations_erased_at",
+            "ALTER TABLE events DROP COLUMN erased_registrations",
+            "DELETE FROM _sqlx_migrations WHERE version = 12",
+        ] {
+            let mut tx = db.begin().await.unwrap();
+            sqlx::query(sql).execute(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+        db.migrate().await.unwrap();
+        let (nl, fr, en, kind): (String, String, String, String) = sqlx::query_as(
+            "SELECT name_nl, name_fr, name_en, kind FROM themes WHERE section = '4.11'",
+        )
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+        assert_eq!(
+            (nl.as_str(), fr.as_str(), en.as_str(), kind.as_str()),
+            ("Innovatie", "Innovation", "Innovation", "further")
+        );
+        assert_eq!(count(db, "SELECT COUNT(*) FROM themes").await, 11);
     }
 }
 
