@@ -44,9 +44,124 @@ pub async fn record(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<(), St
 }
 
 /// Writes one audit row on its own (for audited reads): a single statement, committed when
-/// it returns (autocommit), so one round trip instead of BEGIN, INSERT and COMMIT.
+/// it returns. Rows written at the same moment by concurrent requests are grouped into one
+/// multi-row `INSERT` by the audit writer ([`Queue`]): one statement and one commit for all of
+/// them (group commit). Each caller still returns only after its own row is committed, so
+/// a read is never shown without its audit row.
 pub async fn record_now(db: &Db, entry: Entry<'_>) -> Result<(), StoreError> {
-    insert(&entry).execute(db.writer()).await?;
+    db.audit_queue().record(db, entry).await
+}
+
+/// An audit row owned by the queue.
+#[derive(Debug)]
+struct Owned {
+    at: i64,
+    account: Option<i64>,
+    org: Option<i64>,
+    action: String,
+    entity: String,
+    entity_id: Option<i64>,
+    detail: String,
+}
+
+type Ack = tokio::sync::oneshot::Sender<Result<(), String>>;
+
+/// At most this many rows go into one statement (7 values each).
+const GROUP_MAX: usize = 128;
+
+/// The audit writer: a task that takes audited reads' rows from a channel and writes all the
+/// rows waiting at that moment in one statement, then answers each caller.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    tx: tokio::sync::mpsc::Sender<(Owned, Ack)>,
+}
+
+impl Queue {
+    /// Starts the writer task on the current tokio runtime, writing through `pool`.
+    pub(crate) fn start(pool: sqlx::AnyPool) -> Queue {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(Owned, Ack)>(4 * GROUP_MAX);
+        tokio::spawn(async move {
+            let mut batch: Vec<(Owned, Ack)> = Vec::with_capacity(GROUP_MAX);
+            while let Some(first) = rx.recv().await {
+                batch.push(first);
+                while batch.len() < GROUP_MAX {
+                    match rx.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let result = insert_group(&pool, &batch).await.map_err(|e| e.to_string());
+                for (_, ack) in batch.drain(..) {
+                    // The caller may have gone away (its request was cancelled): nothing to do.
+                    let _ = ack.send(result.clone());
+                }
+            }
+        });
+        Queue { tx }
+    }
+
+    async fn record(&self, db: &Db, entry: Entry<'_>) -> Result<(), StoreError> {
+        let row = Owned {
+            at: now_ms(),
+            account: entry.account,
+            org: entry.org,
+            action: entry.action.to_owned(),
+            entity: entry.entity.to_owned(),
+            entity_id: entry.entity_id,
+            detail: entry.detail.to_owned(),
+        };
+        let (ack, answer) = tokio::sync::oneshot::channel();
+        if self.tx.send((row, ack)).await.is_err() {
+            // The writer task is gone (its runtime stopped): write directly.
+            insert(&entry).execute(db.writer()).await?;
+            return Ok(());
+        }
+        match answer.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(msg)) => Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "audit write failed: {msg}"
+            )))),
+            Err(_) => {
+                insert(&entry).execute(db.writer()).await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn insert_group(pool: &sqlx::AnyPool, rows: &[(Owned, Ack)]) -> Result<(), sqlx::Error> {
+    let mut sql = String::with_capacity(120 + rows.len() * 40);
+    sql.push_str(
+        "INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let b = i * 7;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7
+        ));
+    }
+    let mut q = sqlx::query(&sql);
+    for (r, _) in rows {
+        q = q
+            .bind(r.at)
+            .bind(r.account)
+            .bind(r.org)
+            .bind(r.action.as_str())
+            .bind(r.entity.as_str())
+            .bind(r.entity_id)
+            .bind(r.detail.as_str());
+    }
+    q.execute(pool).await?;
     Ok(())
 }
 

@@ -55,6 +55,7 @@ pub struct Db {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    audit: crate::audit::Queue,
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -80,6 +81,7 @@ impl Db {
                 .await?;
             Ok(Db {
                 read: pool.clone(),
+                audit: crate::audit::Queue::start(pool.clone()),
                 write: pool,
                 backend: Backend::Postgres,
             })
@@ -128,6 +130,7 @@ impl Db {
                 .await?;
             Ok(Db {
                 read,
+                audit: crate::audit::Queue::start(write.clone()),
                 write,
                 backend: Backend::Sqlite,
             })
@@ -168,6 +171,11 @@ impl Db {
     /// on their own; several statements go through [`Db::begin`].
     pub(crate) fn writer(&self) -> &AnyPool {
         &self.write
+    }
+
+    /// The audit writer that groups audited reads' rows ([`crate::audit::record_now`]).
+    pub(crate) fn audit_queue(&self) -> &crate::audit::Queue {
+        &self.audit
     }
 
     /// Starts a write transaction.

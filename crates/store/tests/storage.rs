@@ -441,6 +441,60 @@ async fn the_audit_log_is_append_only() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audited_reads_written_together_are_each_committed_before_their_caller_returns() {
+    for t in testing::all("auditgroup").await.unwrap() {
+        let db = t.db.clone();
+        let before = count(&db, "SELECT COUNT(*) FROM audit_log").await;
+        // 300 concurrent audited reads: the writer groups them (at most 128 per statement);
+        // each call returns only once its own row is there.
+        let mut tasks = Vec::new();
+        for i in 0..300_i64 {
+            let db = db.clone();
+            tasks.push(tokio::spawn(async move {
+                audit::record_now(
+                    &db,
+                    audit::Entry {
+                        account: None,
+                        org: None,
+                        action: "test.group",
+                        entity: "client",
+                        entity_id: Some(i),
+                        detail: "",
+                    },
+                )
+                .await
+                .unwrap();
+                let (n,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM audit_log WHERE action = 'test.group' AND entity_id = $1",
+                )
+                .bind(i)
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+                n
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), 1, "{}", t.name);
+        }
+        assert_eq!(
+            count(&db, "SELECT COUNT(*) FROM audit_log").await,
+            before + 300,
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT COUNT(DISTINCT entity_id) FROM audit_log WHERE action = 'test.group'"
+            )
+            .await,
+            300
+        );
+    }
+}
+
 #[tokio::test]
 async fn logins_are_rate_limited_per_account() {
     for t in testing::all("login").await.unwrap() {
