@@ -55,7 +55,7 @@ impl Rng {
 }
 
 /// The households.csv columns written (all household-level model inputs).
-pub const HOUSEHOLD_COLUMNS: [&str; 32] = [
+pub const HOUSEHOLD_COLUMNS: [&str; 33] = [
     "household_id",
     "region",
     "receives_leefloon",
@@ -81,6 +81,7 @@ pub const HOUSEHOLD_COLUMNS: [&str; 32] = [
     "collective_gas_heating",
     "cadastral_income",
     "annual_net_income",
+    "annual_health_copayments",
     "move_reason",
     "move_date",
     "debt_mediation",
@@ -274,6 +275,9 @@ pub fn generate(
         } else {
             ["unfit_dwelling", "svk_dwelling", "after_homelessness"][rng.range(0, 2) as usize]
         };
+        // Yearly co-payments (remgelden): skewed, most households well under
+        // the maximum bill, a tail far above it.
+        let copayments = (rng.lognormal(12_000.0, 1.0) * (adults + kids) as f64) as i64;
         let status = if rng.p(0.88) {
             "belgian"
         } else if rng.p(0.6) {
@@ -281,7 +285,7 @@ pub fn generate(
         } else {
             ["refugee", "population_register", "other", "stateless"][rng.range(0, 3) as usize]
         };
-        let vals: [String; 31] = [
+        let vals: [String; 32] = [
             region.into(),
             b(receives_leefloon).into(),
             b(receives_igo).into(),
@@ -322,6 +326,7 @@ pub fn generate(
                 "0".into()
             },
             annual_net.to_string(),
+            copayments.to_string(),
             move_reason.into(),
             if move_reason != "none" {
                 jd_str(today_jd - rng.range(10, 900))
