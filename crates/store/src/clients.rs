@@ -371,6 +371,19 @@ pub async fn list(
 }
 
 /// Checks, inside `tx`, that a live (not erased) client `id` belongs to `org`.
+/// A client of `org` (not erased), read inside `tx`. The caller audits the read in the same
+/// transaction.
+pub(crate) async fn get_in_tx(tx: &mut Tx, id: i64, org: i64) -> Result<ClientRow, StoreError> {
+    let row: Option<ClientRow> = sqlx::query_as(&format!(
+        "{SELECT_CLIENT} WHERE c.id = $1 AND c.org_id = $2 AND c.erased_at IS NULL"
+    ))
+    .bind(id)
+    .bind(org)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.ok_or(StoreError::NotFound)
+}
+
 pub(crate) async fn client_in_org(tx: &mut Tx, id: i64, org: i64) -> Result<(), StoreError> {
     let found: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM clients WHERE id = $1 AND org_id = $2 AND erased_at IS NULL",

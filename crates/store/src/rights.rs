@@ -6,7 +6,7 @@
 //! checked in the transaction that stores it.
 
 use crate::audit::{self, Entry};
-use crate::clients::require_consent;
+use crate::clients::{ClientRow, require_consent};
 use crate::{Db, StoreError, Tx, now_ms};
 use serde::Serialize;
 use sterk_domain::access::Actor;
@@ -26,7 +26,8 @@ pub struct CheckInput<'a> {
     pub rules_version: &'a str,
     /// The answers, as the household JSON of the engine.
     pub answers: &'a str,
-    /// The evaluation as JSON (the engine's JSON contract).
+    /// The evaluation as JSON (the engine's JSON contract); empty for a draft, which is
+    /// evaluated again from its answers when shown.
     pub result: &'a str,
     /// Whether the worker finished the check.
     pub finished: bool,
@@ -35,7 +36,8 @@ pub struct CheckInput<'a> {
 }
 
 /// Stores a new check (`check = None`) or updates a draft of the same client; needs the
-/// `rights_check` consent on `today`. Returns the check's id.
+/// `rights_check` consent on `today`. Returns the check's id and the client's record, read in
+/// the same transaction (the page of the step shows it; the check's audit row records it).
 pub async fn save_check(
     db: &Db,
     actor: &Actor,
@@ -43,11 +45,11 @@ pub async fn save_check(
     check: Option<i64>,
     input: &CheckInput<'_>,
     today: Date,
-) -> Result<i64, StoreError> {
+) -> Result<(i64, ClientRow), StoreError> {
     let org = org_of(actor)?;
     let now = now_ms();
     let mut tx = db.begin().await?;
-    client_in_org(&mut tx, client, org).await?;
+    let row = crate::clients::get_in_tx(&mut tx, client, org).await?;
     require_consent(&mut tx, client, ConsentPurpose::RightsCheck, None, today).await?;
     let id = match check {
         Some(id) => {
@@ -112,7 +114,7 @@ pub async fn save_check(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok((id, row))
 }
 
 /// A stored check.

@@ -133,9 +133,35 @@ async fn a_worker_checks_rights_follows_one_up_until_refused_and_makes_a_signal_
     finish.push(("action", "finish"));
     let start = step.body.find("name=\"check_id\" value=\"").unwrap() + 23;
     let check_id = step.body[start..start + step.body[start..].find('"').unwrap()].to_owned();
+    // A draft is stored without its result and evaluated again when shown; a change of the
+    // rules since it was saved is said.
+    let (result,): (String,) = sqlx::query_as("SELECT result FROM rights_checks")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(result, "", "a draft keeps no result");
+    let draft = w.get(&format!("{client}/rights/{check_id}")).await;
+    assert_eq!(draft.status, 200);
+    assert!(draft.body.contains("opnieuw berekend"), "{}", draft.body);
+    assert!(draft.body.contains("Inkomensgarantie") || draft.body.contains("IGO"));
+    assert!(!draft.body.contains("regels zijn veranderd"));
+    sqlx::query("UPDATE rights_checks SET rules_version = 'older'")
+        .execute(app.db.reader())
+        .await
+        .unwrap();
+    let changed = w.get(&format!("{client}/rights/{check_id}")).await;
+    assert!(changed.body.contains("regels zijn veranderd"));
     finish.push(("check_id", &check_id));
     let done = w.post(&format!("{client}/rights/check"), &finish).await;
     assert_eq!(done.status, 303, "{}", done.body);
+    let (result,): (String,) = sqlx::query_as("SELECT result FROM rights_checks")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    assert!(
+        result.starts_with("{\"next_questions\":"),
+        "a finished check stores the engine's JSON"
+    );
     let stored_path = done.location.unwrap();
     let stored = w.get(&stored_path).await;
     assert!(

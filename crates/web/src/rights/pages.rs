@@ -2,7 +2,7 @@
 //! the engine needs, in its order), stored checks, the printable summary, the follow-up of
 //! each right, signal candidates, and the anonymous check for citizens.
 
-use super::{EvalView, RightView, RightsEngine, grouped};
+use super::{EvalView, Labels, RightView, RightsEngine};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -49,6 +49,7 @@ pub struct QField {
 fn fields_for(
     ctx: &Ctx,
     engine: &RightsEngine,
+    lb: &Labels,
     names: &[String],
     f: &Fields,
     errs: &FieldErrors,
@@ -56,7 +57,7 @@ fn fields_for(
     names
         .iter()
         .filter_map(|n| engine.model.input(n))
-        .map(|(_, input)| {
+        .map(|(idx, input)| {
             let name = format!("a_{}", input.name);
             let kind = match input.ty {
                 Ty::Bool => "bool",
@@ -65,23 +66,10 @@ fn fields_for(
                 Ty::Date => "date",
                 _ => "choice",
             };
-            let choices = input
-                .choices
-                .iter()
-                .map(|c| {
-                    (
-                        c.clone(),
-                        ctx.t(&format!(
-                            "rights-choice-{}-{}",
-                            input.name.replace('_', "-"),
-                            c.replace('_', "-")
-                        )),
-                    )
-                })
-                .collect();
+            let choices = lb.choices.get(idx).cloned().unwrap_or_default();
             QField {
                 input: input.name.clone(),
-                label: input.question.get(ctx.lang.code()).to_owned(),
+                label: lb.questions.get(idx).cloned().unwrap_or_default(),
                 kind,
                 choices,
                 value: f.get(&name).to_owned(),
@@ -95,7 +83,8 @@ fn fields_for(
 /// The state of a questionnaire after one step.
 struct Step {
     view: Option<EvalView>,
-    json: Option<serde_json::Value>,
+    /// The engine's JSON of the evaluation, when asked for (a finished check stores it).
+    json: Option<String>,
     facts: BTreeMap<String, serde_json::Value>,
     errs: FieldErrors,
     answered: Vec<String>,
@@ -103,7 +92,7 @@ struct Step {
     skipped: Vec<String>,
 }
 
-fn step(engine: &RightsEngine, f: &Fields, date: time::Date) -> Step {
+fn step(engine: &RightsEngine, f: &Fields, date: time::Date, with_json: bool) -> Step {
     let (facts, mut errs) = engine.parse_answers(f);
     let mut skipped: Vec<String> = f
         .get("skipped")
@@ -118,9 +107,9 @@ fn step(engine: &RightsEngine, f: &Fields, date: time::Date) -> Step {
         }
     }
     let (view, json) = match engine.evaluate(&facts, date) {
-        Ok(json) => (
-            serde_json::from_value::<EvalView>(json.clone()).ok(),
-            Some(json),
+        Ok(e) => (
+            Some(EvalView::from_evaluation(&e)),
+            with_json.then(|| engine.result_json(&e)),
         ),
         Err(_) => {
             errs.push("answers", "answers_invalid");
@@ -192,49 +181,66 @@ pub struct Results {
     pub reference_date: String,
 }
 
-fn results(view: &EvalView) -> Results {
-    Results {
-        groups: grouped(view)
-            .into_iter()
-            .map(|(s, v)| (s, v.into_iter().cloned().collect()))
-            .collect(),
-        reference_date: view.reference_date.clone(),
-    }
-}
-
-/// A translation key part from free text: `year (cap on co-payments)` → `year-cap-on-co-payments`.
-fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
+fn results(view: EvalView) -> Results {
+    let mut groups: Vec<(&'static str, Vec<RightView>)> = super::STATUS_ORDER
+        .iter()
+        .map(|s| (*s, Vec::new()))
+        .collect();
+    for r in view.rights {
+        if let Some((_, list)) = groups.iter_mut().find(|(s, _)| *s == r.status) {
+            list.push(r);
         }
     }
-    out.trim_end_matches('-').to_owned()
+    groups.retain(|(_, v)| !v.is_empty());
+    Results {
+        groups,
+        reference_date: view.reference_date,
+    }
 }
 
 /// Helpers the result template calls.
 pub struct Fmt<'a> {
     ctx: Ctx,
     engine: &'a RightsEngine,
+    i18n: &'a sterk_i18n::I18n,
+    /// The labels in the page's language.
+    pub lb: &'a Labels,
+}
+
+impl<'a> Fmt<'a> {
+    /// The helpers for a page in `ctx`'s language.
+    pub fn new(ctx: Ctx, state: &'a AppState) -> Fmt<'a> {
+        Fmt {
+            lb: state.rights.labels(&state.i18n, ctx.lang),
+            engine: &state.rights,
+            i18n: &state.i18n,
+            ctx,
+        }
+    }
 }
 
 impl Fmt<'_> {
     /// A text in the user's language.
-    pub fn text(&self, t: &super::Text3) -> String {
-        t.get(self.ctx.lang.code()).to_owned()
+    pub fn text<'t>(&self, t: &'t super::Text3) -> &'t str {
+        t.get(self.ctx.lang.code())
     }
     /// An amount with its period.
     pub fn amount(&self, r: &RightView) -> String {
         match r.amount_cents {
             Some(c) => {
-                let period = r
-                    .amount_period
-                    .as_deref()
-                    .map(|p| self.ctx.t(&format!("rights-period-{}", slug(p))))
-                    .unwrap_or_default();
+                let period = match (self.lb.right(&r.id), r.amount_period.as_deref()) {
+                    (Some(l), Some(p))
+                        if self
+                            .engine
+                            .model
+                            .right(&r.id)
+                            .is_some_and(|m| m.amount_period.as_deref() == Some(p)) =>
+                    {
+                        l.period.clone()
+                    }
+                    (_, Some(p)) => super::period_label(self.i18n, self.ctx.lang, p),
+                    (_, None) => String::new(),
+                };
                 format!("{} {period}", Money(c))
             }
             None => String::new(),
@@ -245,15 +251,22 @@ impl Fmt<'_> {
         match p.value.as_ref().and_then(serde_json::Value::as_i64) {
             Some(v) if self.engine.param_is_money(&p.name) => Money(v).to_string(),
             Some(v) => v.to_string(),
-            None => self.ctx.t("rights-value-unknown"),
+            None => self.lb.value_unknown.clone(),
         }
     }
     /// Where to go next for a right.
     pub fn where_next(&self, r: &RightView) -> String {
-        let how = self
-            .ctx
-            .t(&format!("rights-granting-{}", r.granting.replace('_', "-")));
-        format!("{how} {}", r.authority)
+        match self.engine.model.right(&r.id) {
+            Some(m)
+                if m.authority == r.authority && super::granting_code(m.granting) == r.granting =>
+            {
+                self.lb
+                    .right(&r.id)
+                    .map(|l| l.where_next.clone())
+                    .unwrap_or_default()
+            }
+            _ => super::where_next_label(self.i18n, self.ctx.lang, &r.granting, &r.authority),
+        }
     }
 }
 
@@ -273,42 +286,44 @@ struct CheckPage<'a> {
     rules_version: String,
 }
 
-async fn check_page<'a>(
-    state: &'a AppState,
-    ctx: Ctx,
-    client: ClientRow,
-    check_id: Option<i64>,
-    f: &Fields,
-    extra: FieldErrors,
-) -> Result<(CheckPage<'a>, Step), AppError> {
-    let user = ctx.require_user()?.clone();
-    let engine = &state.rights;
-    let s = step(engine, f, today());
-    let mut errs = s.errs.clone();
-    errs.0.extend(extra.0);
-    let consents = clients::consents(&state.db, &user.actor, client.id).await?;
-    let has_consent = consents.iter().filter_map(|k| k.to_consent()).any(|k| {
+/// The consent for a rights check among a client's consents, today.
+async fn has_rights_consent(state: &AppState, ctx: &Ctx, client: i64) -> Result<bool, AppError> {
+    let user = ctx.require_user()?;
+    let consents = clients::consents(&state.db, &user.actor, client).await?;
+    Ok(consents.iter().filter_map(|k| k.to_consent()).any(|k| {
         k.allows(
             sterk_domain::client::ConsentPurpose::RightsCheck,
             None,
             today(),
         )
-    });
-    let answered = fields_for(&ctx, engine, &s.answered, f, &errs);
+    }))
+}
+
+/// The page of one questionnaire step (`s` already evaluated).
+fn check_page<'a>(
+    state: &'a AppState,
+    ctx: Ctx,
+    client: ClientRow,
+    check_id: Option<i64>,
+    has_consent: bool,
+    f: &Fields,
+    s: &mut Step,
+) -> CheckPage<'a> {
+    let engine = &state.rights;
+    let lb = engine.labels(&state.i18n, ctx.lang);
+    let answered = fields_for(&ctx, engine, lb, &s.answered, f, &s.errs);
     let next = fields_for(
         &ctx,
         engine,
+        lb,
         &s.next.iter().cloned().collect::<Vec<_>>(),
         f,
-        &errs,
+        &s.errs,
     );
-    let results = s.view.as_ref().map(results);
-    let page = CheckPage {
-        fmt: Fmt {
-            ctx: ctx.clone(),
-            engine,
-        },
-        ctx: ctx.clone(),
+    let results = s.view.take().map(results);
+    CheckPage {
+        fmt: Fmt::new(ctx.clone(), state),
+        ctx,
         client,
         check_id,
         has_consent,
@@ -316,10 +331,9 @@ async fn check_page<'a>(
         next,
         skipped: s.skipped.join(","),
         results,
-        errs,
+        errs: s.errs.clone(),
         rules_version: engine.version.clone(),
-    };
-    Ok((page, s))
+    }
 }
 
 /// `GET /clients/{id}/rights/new`: a new check, prefilled from the record.
@@ -331,12 +345,17 @@ pub async fn new_check(
     let (_, user) = ctx.authorize_own(Action::ViewClient)?;
     let client = clients::get(&state.db, &user.actor, id).await?;
     let f = prefill(&client, region_of(client.refnis.as_deref()));
-    let (page, _) = check_page(&state, ctx.clone(), client, None, &f, FieldErrors::new()).await?;
+    let has_consent = has_rights_consent(&state, &ctx, id).await?;
+    let mut s = step(&state.rights, &f, today(), false);
+    let page = check_page(&state, ctx.clone(), client, None, has_consent, &f, &mut s);
     render(&page)
 }
 
-/// `POST /clients/{id}/rights/check`: one step of the questionnaire; stores the draft (or the
-/// finished check) with the answers, the date, the rules' version and the result.
+/// `POST /clients/{id}/rights/check`: one step of the questionnaire; stores the draft (the
+/// answers, the date and the rules' version) or the finished check (with its result).
+///
+/// A step without problems costs one write transaction: the check, the client's record read
+/// for the page and the audit row together ([`rights::save_check`]).
 pub async fn post_check(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -345,49 +364,35 @@ pub async fn post_check(
     f: Fields,
 ) -> Result<Response, AppError> {
     let (_, user) = ctx.authorize_own(Action::UpdateClient)?;
-    let client = clients::get(&state.db, &user.actor, id).await?;
     let check_id = f.get("check_id").parse::<i64>().ok();
-    let (mut page, s) = check_page(
-        &state,
-        ctx.clone(),
-        client,
-        check_id,
-        &f,
-        FieldErrors::new(),
-    )
-    .await?;
+    let finish = f.get("action") == "finish";
+    let mut s = step(&state.rights, &f, today(), finish);
     if !s.errs.is_empty() {
+        let client = clients::get(&state.db, &user.actor, id).await?;
+        let has_consent = has_rights_consent(&state, &ctx, id).await?;
+        let page = check_page(
+            &state,
+            ctx.clone(),
+            client,
+            check_id,
+            has_consent,
+            &f,
+            &mut s,
+        );
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let finish = f.get("action") == "finish";
     let answers = serde_json::to_string(&s.facts).map_err(|_| AppError::Internal("json"))?;
-    let result = s.json.as_ref().map(|j| j.to_string()).unwrap_or_default();
-    let rights_found = s
-        .json
-        .as_ref()
-        .and_then(|j| j.get("rights"))
-        .and_then(|r| r.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|r| {
-                    matches!(
-                        r.get("status").and_then(|x| x.as_str()),
-                        Some("eligible" | "likely")
-                    )
-                })
-                .count() as i64
-        })
-        .unwrap_or(0);
+    let rights_found = s.view.as_ref().map_or(0, EvalView::rights_found);
     let input = CheckInput {
         reference_date: today(),
         rules_version: &state.rights.version,
         answers: &answers,
-        result: &result,
+        result: s.json.as_deref().unwrap_or_default(),
         finished: finish,
         rights_found,
     };
     match rights::save_check(&state.db, &user.actor, id, check_id, &input, today()).await {
-        Ok(saved) if finish => {
+        Ok((saved, _)) if finish => {
             ctx.flash("flash-check-saved").await;
             let to = format!("/clients/{id}/rights/{saved}");
             // htmx follows a redirect inside the swap; ask it to load the page instead, so
@@ -397,12 +402,23 @@ pub async fn post_check(
             }
             Ok(Redirect::to(&to).into_response())
         }
-        Ok(saved) => {
-            page.check_id = Some(saved);
+        Ok((saved, client)) => {
+            let page = check_page(&state, ctx.clone(), client, Some(saved), true, &f, &mut s);
             render(&page)
         }
         Err(StoreError::Refused(code)) => {
-            page.errs.push("consent", code);
+            let client = clients::get(&state.db, &user.actor, id).await?;
+            let has_consent = has_rights_consent(&state, &ctx, id).await?;
+            s.errs.push("consent", code);
+            let page = check_page(
+                &state,
+                ctx.clone(),
+                client,
+                check_id,
+                has_consent,
+                &f,
+                &mut s,
+            );
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
@@ -418,6 +434,25 @@ struct StoredPage<'a> {
     check: CheckRow,
     results: Option<Results>,
     answers: Vec<(String, String)>,
+    /// A draft evaluated again under rules that changed since it was saved.
+    rules_changed: bool,
+}
+
+/// The view of a stored check. A finished check is read from its stored result, exactly as it
+/// was computed. A draft is stored without its result: it is evaluated again from its
+/// answers on its date, and the flag says whether the rules changed since it was saved.
+fn stored_view(engine: &RightsEngine, check: &CheckRow) -> (Option<EvalView>, bool) {
+    if !check.result.is_empty() {
+        return (serde_json::from_str(&check.result).ok(), false);
+    }
+    let facts: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&check.answers).unwrap_or_default();
+    let date = parse_date(&check.reference_date).unwrap_or_else(|_| today());
+    let view = engine
+        .evaluate(&facts, date)
+        .ok()
+        .map(|e| EvalView::from_evaluation(&e));
+    (view, check.rules_version != engine.version)
 }
 
 fn answers_list(ctx: &Ctx, engine: &RightsEngine, answers: &str) -> Vec<(String, String)> {
@@ -456,18 +491,16 @@ pub async fn show_check(
     let (_, user) = ctx.authorize_own(Action::ViewClient)?;
     let client = clients::get(&state.db, &user.actor, id).await?;
     let check = rights::get_check(&state.db, &user.actor, id, check).await?;
-    let view: Option<EvalView> = serde_json::from_str(&check.result).ok();
+    let (view, rules_changed) = stored_view(&state.rights, &check);
     let answers = answers_list(&ctx, &state.rights, &check.answers);
     render(&StoredPage {
-        fmt: Fmt {
-            ctx: ctx.clone(),
-            engine: &state.rights,
-        },
+        fmt: Fmt::new(ctx.clone(), &state),
         ctx: ctx.clone(),
         client,
-        results: view.as_ref().map(results),
+        results: view.map(results),
         check,
         answers,
+        rules_changed,
     })
 }
 
@@ -508,35 +541,30 @@ pub async fn print_check(
     let (_, user) = ctx.authorize_own(Action::ViewClient)?;
     let client = clients::get(&state.db, &user.actor, id).await?;
     let check = rights::get_check(&state.db, &user.actor, id, check).await?;
-    let view: EvalView =
-        serde_json::from_str(&check.result).map_err(|_| AppError::Internal("stored result"))?;
+    let view = stored_view(&state.rights, &check)
+        .0
+        .ok_or(AppError::Internal("stored result"))?;
     let lang = Lang::parse(&q.lang)
         .or_else(|| client.languages.split(',').find_map(Lang::parse))
         .unwrap_or_default();
     let mut print_ctx = ctx.clone();
     print_ctx.lang = lang;
-    let found = view
+    let date = view.reference_date;
+    let (found, rest): (Vec<RightView>, Vec<RightView>) = view
         .rights
-        .iter()
-        .filter(|r| r.status == "eligible" || r.status == "likely")
-        .cloned()
-        .collect();
-    let pending = view
-        .rights
-        .iter()
+        .into_iter()
+        .partition(|r| r.status == "eligible" || r.status == "likely");
+    let pending = rest
+        .into_iter()
         .filter(|r| r.status == "needs_info")
-        .cloned()
         .collect();
     let page = PrintPage {
         lang: lang.tag(),
         t: &state.i18n,
         l: lang,
-        fmt: Fmt {
-            ctx: print_ctx,
-            engine: &state.rights,
-        },
+        fmt: Fmt::new(print_ctx, &state),
         client_name: client.name,
-        date: view.reference_date.clone(),
+        date,
         found,
         pending,
     };
@@ -817,11 +845,13 @@ pub async fn public_check(
     let f = Fields(q);
     let asked = !f.0.is_empty();
     let engine = &state.rights;
-    let s = step(engine, &f, today());
-    let answered = fields_for(&ctx, engine, &s.answered, &f, &s.errs);
+    let s = step(engine, &f, today(), false);
+    let lb = engine.labels(&state.i18n, ctx.lang);
+    let answered = fields_for(&ctx, engine, lb, &s.answered, &f, &s.errs);
     let next = fields_for(
         &ctx,
         engine,
+        lb,
         &s.next.iter().cloned().collect::<Vec<_>>(),
         &f,
         &s.errs,
@@ -832,15 +862,12 @@ pub async fn public_check(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = PublicPage {
-        fmt: Fmt {
-            ctx: ctx.clone(),
-            engine,
-        },
+        fmt: Fmt::new(ctx.clone(), &state),
         ctx: ctx.clone(),
         answered,
         next,
         skipped: s.skipped.join(","),
-        results: s.view.as_ref().map(results),
+        results: s.view.map(results),
         asked,
     };
     render_status(status, &page)

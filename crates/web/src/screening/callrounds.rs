@@ -178,11 +178,7 @@ fn evaluate_clients(
         .filter(|r| min_age.is_none_or(|m| r.age_on(today).is_some_and(|a| a >= m)))
         .filter_map(|r| {
             let facts = super::client_facts(r, today);
-            let view: EvalView = state
-                .rights
-                .evaluate(&facts, today)
-                .ok()
-                .and_then(|j| serde_json::from_value(j).ok())?;
+            let view = EvalView::from_evaluation(&state.rights.evaluate(&facts, today).ok()?);
             let missed: Vec<_> = view
                 .rights
                 .iter()
