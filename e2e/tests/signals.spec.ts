@@ -2,9 +2,11 @@
 // warning), bundles it with similar signals of other organisations into a dossier, takes
 // it through its states; the regional chair reviews and forwards it; the platform
 // coordinator records a policy response that reaches the worker's inbox and the public
-// page. In Dutch and in French, every page checked with axe.
+// page. The dossier's policy document (HTML and tagged PDF) and, once reported, its public
+// page without an account. In Dutch and in French (the public page in English too), every
+// page checked with axe.
 import { test, expect, type Page } from '@playwright/test';
-import { login, logout, visit, submit, expectAxeClean, t, unique, type Lang } from './support';
+import { login, logout, visit, submit, expectAxeClean, switchLanguage, t, unique, type Lang } from './support';
 
 async function fillSignal(page: Page, what: string): Promise<void> {
   await page.locator('#what').fill(what);
@@ -113,6 +115,24 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
     await visit(page, '/signals/inbox');
     await expect(page.locator('main')).toContainText(decision);
     await expectAxeClean(page, `the worker's inbox (${lang})`);
+    // The dossier as a policy document: reached from the dossier, printable, and a PDF.
+    await visit(page, dossier);
+    await Promise.all([page.waitForURL(/\/document$/), page.locator(`main a[href="${dossier}/document"]`).click()]);
+    await expect(page.locator('main h1')).toHaveText(title);
+    await expect(page.locator('#doc-subtitle')).toContainText(t('signals-document-kind', {}, lang));
+    await expect(page.locator('main')).toContainText(marker);
+    await expect(page.locator('main')).toContainText(decision);
+    await expect(page.locator('#doc-signals')).toHaveText(t('signals-hidden-cell', {}, lang));
+    await expectAxeClean(page, `the policy document (${lang})`);
+    const pdf = await page.request.get(`${dossier}/document/pdf`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('header.site')).toBeHidden();
+    await expect(page.locator('main .actions')).toBeHidden();
+    await expect(page.locator('#doc-figures')).toBeVisible();
+    await page.emulateMedia({ media: 'screen' });
     await logout(page);
 
     await visit(page, '/signalen');
@@ -120,6 +140,26 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
     await expect(page.locator('main')).toContainText(decision);
     await expect(page.locator('main')).not.toContainText(marker);
     await expectAxeClean(page, `the public page (${lang})`);
+    // The reported dossier's own public page: no account, no signal's text, no names.
+    await Promise.all([page.waitForURL(/\/signalen\/\d+$/), page.locator('main h2 a', { hasText: title }).click()]);
+    await switchLanguage(page, lang);
+    await expect(page.locator('main h1')).toHaveText(title);
+    await expect(page.locator('#doc-subtitle')).toContainText(t('signals-document-kind', {}, lang));
+    await expect(page.locator('main')).toContainText(decision);
+    await expect(page.locator('main')).not.toContainText(marker);
+    await expect(page.locator('main')).not.toContainText('Sara Peeters');
+    await expect(page.locator('main')).not.toContainText('Prof. An Claes');
+    await expect(page.locator('#doc-signals')).toHaveText(t('signals-hidden-cell', {}, lang));
+    await expectAxeClean(page, `a public dossier (${lang})`);
+    const publicPdf = await page.request.get(`${new URL(page.url()).pathname}/pdf`);
+    expect(publicPdf.status()).toBe(200);
+    expect((await publicPdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    if (lang === 'nl') {
+      await switchLanguage(page, 'en');
+      await expect(page.locator('#doc-subtitle')).toContainText(t('signals-document-kind', {}, 'en'));
+      await expectAxeClean(page, 'a public dossier (en)');
+      await switchLanguage(page, 'nl');
+    }
   });
 }
 
@@ -134,5 +174,30 @@ test.describe('without JavaScript', () => {
     await fillSignal(page, unique('Papieren aanvraag') + ': de brief is te moeilijk.');
     expect(await submit(page, page.locator('main form button[type="submit"]'))).toBe(303);
     await expect(page).toHaveURL(/\/signals\/\d+$/);
+  });
+
+  test('the policy document and the public page read without scripts', async ({ page }) => {
+    await login(page, 'worker');
+    // The demo dossier, not yet reported.
+    await visit(page, '/dossiers');
+    const href = await page.locator('main a[href^="/dossiers/"]', { hasText: 'De huurpremie bereikt ouderen' }).first().getAttribute('href');
+    expect(href).toMatch(/^\/dossiers\/\d+$/);
+    await visit(page, `${href}/document`);
+    await expect(page.locator('main')).toContainText('Ik kreeg een brief');
+    await expect(page.locator('#doc-figures')).toBeVisible();
+    await expect(page.locator('main .actions a.button')).toHaveAttribute('href', `${href}/document/pdf`);
+    await expectAxeClean(page, 'the policy document without JavaScript');
+    await logout(page);
+    await visit(page, '/signalen');
+    const first = page.locator('main h2 a').first();
+    if (await first.count()) {
+      await Promise.all([page.waitForURL(/\/signalen\/\d+$/), first.click()]);
+      await expect(page.locator('#doc-summary')).toBeVisible();
+      await expectAxeClean(page, 'a public dossier without JavaScript');
+    }
+    // A dossier that is not reported has no public page.
+    const res = await visit(page, `/signalen${href!.replace('/dossiers', '')}`);
+    expect(res.status()).toBe(404);
+    await expectAxeClean(page, 'no public page for a dossier under way');
   });
 });

@@ -576,6 +576,10 @@ mod tests {
         assert!(ok(PlatformCoordinator, A::RecordResponse, Platform(1)));
         assert!(!ok(SocialWorker, A::RecordResponse, Org(10)));
         assert!(!ok(Admin, A::ViewDossiers, Resource::Installation));
+        // A chair bundles the signals of their own region only; the coordinator of every one.
+        assert!(ok(RegionalChair, A::BundleSignals, Platform(3)));
+        assert!(!ok(RegionalChair, A::BundleSignals, Platform(4)));
+        assert!(ok(PlatformCoordinator, A::BundleSignals, Platform(4)));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::audit::{self, Entry};
 use crate::clients::{client_in_org, org_of, require_consent};
 use crate::{Db, StoreError, Tx, now_ms};
 use serde::Serialize;
-use sterk_domain::access::Actor;
+use sterk_domain::access::{Action, Actor, Resource, authorize};
 use sterk_domain::client::ConsentPurpose;
 use sterk_signals::dossier::{Criteria, DossierStatus, Facts};
 use sterk_signals::form::NewSignal;
@@ -52,7 +52,8 @@ impl Source {
 }
 
 /// Words of the names of the organisation's clients, for the personal-data check. The read
-/// is audited (`signal.pii_check`); the names never leave the handler.
+/// of client data is audited at once (`signal.pii_names`); the names never leave the
+/// handler. The check's result is audited with the signal ([`register`], `signal.pii_check`).
 pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreError> {
     let org = org_of(actor)?;
     let rows: Vec<(String,)> =
@@ -65,7 +66,7 @@ pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreEr
         Entry {
             account: Some(actor.account),
             org: Some(org),
-            action: "signal.pii_check",
+            action: "signal.pii_names",
             entity: "organisation",
             entity_id: Some(org),
             detail: "",
@@ -154,16 +155,40 @@ async fn count(
     Ok(())
 }
 
+/// The result of the personal-data check of a signal about to be saved, for the audit log
+/// (codes only, never the text): the texts were clean, or the worker confirmed that what
+/// was found is not personal data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PiiCheck {
+    /// The findings the worker confirmed, as `field:kind` codes (`what:phone`); empty when
+    /// nothing was found.
+    pub confirmed: Vec<String>,
+}
+
+impl PiiCheck {
+    /// The audit row's detail: `result=clean`, or `result=confirmed findings=what:phone,…`.
+    pub fn detail(&self) -> String {
+        if self.confirmed.is_empty() {
+            "result=clean".to_owned()
+        } else {
+            format!("result=confirmed findings={}", self.confirmed.join(","))
+        }
+    }
+}
+
 /// Registers a signal of the actor's organisation, in one transaction: the municipality's
 /// region, the testimony's consent (`anonymous_signal`, on `today`), the source candidate
 /// (marked used; a used one is refused), the signal, the counts of the figures and the
-/// audit row. The caller has run the personal-data check.
+/// audit rows: the creation and the result of the personal-data check (`pii`, which the
+/// caller ran), so a signal is never saved without its check on record and a failed
+/// registration leaves neither.
 pub async fn register(
     db: &Db,
     actor: &Actor,
     s: &NewSignal,
     source: Source,
     today: Date,
+    pii: &PiiCheck,
 ) -> Result<i64, StoreError> {
     let org = org_of(actor)?;
     let now = now_ms();
@@ -250,6 +275,18 @@ pub async fn register(
             entity: "signal",
             entity_id: Some(id),
             detail: &detail,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "signal.pii_check",
+            entity: "signal",
+            entity_id: Some(id),
+            detail: &pii.detail(),
         },
     )
     .await?;
@@ -750,8 +787,34 @@ async fn event(
     Ok(())
 }
 
-async fn attach(tx: &mut Tx, dossier: i64, signals: &[i64]) -> Result<(), StoreError> {
+/// Whether `actor` may bundle into, or out of, the scope of platform `platform`, asked of the
+/// one authorization function: a member for their own organisation (the web layer checks
+/// that their own signal is among those bundled), a regional chair only in their own region,
+/// the platform coordinator in every region. Anything outside is *not found*, so a chair of
+/// another region learns nothing of it.
+fn may_bundle(actor: &Actor, platform: i64) -> Result<(), StoreError> {
+    let scope = match actor.org {
+        Some(org) => Resource::Org(org),
+        None => Resource::Platform(platform),
+    };
+    authorize(actor, Action::BundleSignals, scope).map_err(|_| StoreError::NotFound)
+}
+
+/// Bundles `signals` into `dossier`, in the caller's transaction: each must be in no dossier
+/// yet and, for a platform role, of a region the actor may bundle ([`may_bundle`]).
+async fn attach(
+    tx: &mut Tx,
+    actor: &Actor,
+    dossier: i64,
+    signals: &[i64],
+) -> Result<(), StoreError> {
     for s in signals {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT platform_id FROM signals WHERE id = $1")
+            .bind(s)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let (platform,) = row.ok_or(StoreError::NotFound)?;
+        may_bundle(actor, platform)?;
         let n =
             sqlx::query("UPDATE signals SET dossier_id = $1 WHERE id = $2 AND dossier_id IS NULL")
                 .bind(dossier)
@@ -787,6 +850,7 @@ pub async fn create_dossier(db: &Db, actor: &Actor, d: &NewDossier<'_>) -> Resul
     if d.signals.is_empty() && d.dossiers.is_empty() {
         return Err(StoreError::Refused("dossier_without_signals"));
     }
+    may_bundle(actor, d.platform)?;
     let now = now_ms();
     let mut tx = db.begin().await?;
     let (id,): (i64,) = sqlx::query_as(
@@ -801,8 +865,14 @@ pub async fn create_dossier(db: &Db, actor: &Actor, d: &NewDossier<'_>) -> Resul
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    attach(&mut tx, id, d.signals).await?;
+    attach(&mut tx, actor, id, d.signals).await?;
     for child in d.dossiers {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT platform_id FROM signal_dossiers WHERE id = $1")
+                .bind(child)
+                .fetch_optional(&mut *tx)
+                .await?;
+        may_bundle(actor, row.ok_or(StoreError::NotFound)?.0)?;
         let n = sqlx::query(
             "UPDATE signal_dossiers SET parent_id = $1 WHERE id = $2 AND parent_id IS NULL AND forwarded_at IS NOT NULL AND id <> $1",
         )
@@ -829,11 +899,12 @@ pub async fn add_signals(
     signals: &[i64],
 ) -> Result<(), StoreError> {
     let d = get_dossier(db, dossier).await?;
+    may_bundle(actor, d.platform_id)?;
     if !d.state().is_open() {
         return Err(StoreError::Refused("dossier_not_open"));
     }
     let mut tx = db.begin().await?;
-    attach(&mut tx, dossier, signals).await?;
+    attach(&mut tx, actor, dossier, signals).await?;
     event(&mut tx, actor, dossier, "signals_added", None, None, "").await?;
     tx.commit().await?;
     Ok(())
@@ -1584,7 +1655,17 @@ pub async fn demo(db: &Db, password: &str) -> Result<(), StoreError> {
             testimony: testimony.map(str::to_owned),
             testimony_client: testimony.map(|_| client),
         };
-        ids.push(register(db, &actors[who], &s, Source::Form, today).await?);
+        ids.push(
+            register(
+                db,
+                &actors[who],
+                &s,
+                Source::Form,
+                today,
+                &PiiCheck::default(),
+            )
+            .await?,
+        );
     }
     // One dossier under way in Oost-Vlaanderen: the Gent worker bundled their signal about
     // the rent premium with those of Antwerp, Limburg and Brussels; the analysis is written.

@@ -320,6 +320,18 @@ async fn a_dossier_from_bundling_to_feedback() {
     assert_eq!(step(&mut worker, id, "gebundeld").await.status, 303);
     let page = step(&mut worker, id, "geanalyseerd").await;
     assert!(page.body.contains("Schrijf eerst de analyse"));
+    // The analysis goes public once reported: personal data is refused there too.
+    let page = worker
+        .post(
+            &format!("/dossiers/{id}/analysis"),
+            &[
+                ("analysis", "Mail naar jan@example.org."),
+                ("proposals", ""),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("persoonsgegevens"), "{}", page.body);
     let page = worker
         .post(
             &format!("/dossiers/{id}/analysis"),
@@ -846,4 +858,180 @@ async fn a_document_of_ten_thousand_signals_still_renders() {
             "the PDF took {took:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_chair_bundles_only_the_signals_of_their_own_region() {
+    let app = TestApp::start_postgres("signals_chair_region").await;
+    // A chair of the Antwerp regional platform.
+    let (antwerp,): (i64,) = sqlx::query_as("SELECT id FROM platforms WHERE code = 'antwerpen'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    sterk_store::accounts::create(
+        &app.db,
+        None,
+        sterk_store::accounts::NewAccount {
+            email: "voorzitter@platform-antwerpen.test".into(),
+            display_name: "Voorzitter Antwerpen".into(),
+            role: sterk_domain::access::Role::RegionalChair,
+            org_id: None,
+            platform_id: Some(antwerp),
+            password: sterk_store::demo::DEMO_PASSWORD.into(),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let mut other = app.login("voorzitter@platform-antwerpen.test").await;
+    // A signal of Oost-Vlaanderen (Gent) in no dossier yet.
+    let (gent,): (i64,) =
+        sqlx::query_as("SELECT id FROM signals WHERE what LIKE 'Afspraken bij het OCMW%'")
+            .fetch_one(app.db.reader())
+            .await
+            .unwrap();
+    let dossiers = "SELECT COUNT(*) FROM signal_dossiers";
+    let dossier_audit = "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'dossier.%'";
+    let (d0, a0) = (
+        count(&app, dossiers).await,
+        count(&app, dossier_audit).await,
+    );
+    let page = other
+        .post(
+            "/dossiers",
+            &[("signal", &gent.to_string()), ("title", "Niet van ons")],
+        )
+        .await;
+    assert_eq!(page.status, 404, "{}", page.body);
+    // Mixed with a signal of their own region: refused whole.
+    let mut caw = app.login("werker@caw-antwerpen.demo").await;
+    let mut form =
+        signal_form("Huurders in Antwerpen wachten maanden op een antwoord van het loket.");
+    form.retain(|(k, _)| *k != "refnis");
+    form.push(("refnis", "11002"));
+    let page = caw.post("/signals/new", &form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let own = id_from(&page.location, "/signals/");
+    let page = other
+        .post(
+            "/dossiers",
+            &[
+                ("signal", &own.to_string()),
+                ("signal", &gent.to_string()),
+                ("title", "Gemengd"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 404, "{}", page.body);
+    assert_eq!(count(&app, dossiers).await, d0, "no dossier was made");
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT COUNT(*) FROM signals WHERE dossier_id IS NOT NULL AND id IN ({gent}, {own})")
+        )
+        .await,
+        0,
+        "no signal was bundled"
+    );
+    // Nor can they act on the Oost-Vlaanderen dossier.
+    let id = dossier_of_title(
+        &app,
+        "De huurpremie bereikt ouderen en mensen in armoede niet",
+    )
+    .await;
+    let before = status_of(&app, id).await;
+    assert_eq!(step(&mut other, id, "geanalyseerd").await.status, 403);
+    assert_eq!(
+        other
+            .post(&format!("/dossiers/{id}/review"), &[("sign", "yes")])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        other
+            .post(&format!("/dossiers/{id}/forward"), &[])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(status_of(&app, id).await, before);
+    assert_eq!(
+        count(&app, dossier_audit).await,
+        a0,
+        "no change was audited"
+    );
+    // The chair of the signal's own region may.
+    let mut chair = app.login(CHAIR).await;
+    let page = chair
+        .post(
+            "/dossiers",
+            &[("signal", &gent.to_string()), ("title", "Wel van ons")],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_personal_data_check_is_audited_with_the_signal() {
+    let app = TestApp::start_postgres("signals_pii_audit").await;
+    let mut c = app.login(WORKER).await;
+    let signals = "SELECT COUNT(*) FROM signals";
+    let rows = "SELECT COUNT(*) FROM audit_log WHERE entity = 'signal'";
+    let (s0, a0) = (count(&app, signals).await, count(&app, rows).await);
+
+    // A registration that fails inside its transaction (a testimony of a client without the
+    // consent for anonymous use): neither the signal nor any audit row of it remains.
+    let (amina,): (i64,) = sqlx::query_as("SELECT id FROM clients WHERE name = 'Amina B.'")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let amina = amina.to_string();
+    let mut form = signal_form("De huurpremie komt niet aan bij wie ze nodig heeft.");
+    form.push(("testimony", "Ik wist niet dat ik iets moest doen."));
+    form.push(("testimony_client", &amina));
+    let page = c.post("/signals/new", &form).await;
+    assert_eq!(page.status, 422);
+    assert_eq!(count(&app, signals).await, s0, "no signal");
+    assert_eq!(count(&app, rows).await, a0, "no audit row");
+
+    // A clean text: the check's result is on record with the signal.
+    let page = c
+        .post(
+            "/signals/new",
+            &signal_form("Ouderen vragen de huurpremie niet aan."),
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let clean = id_from(&page.location, "/signals/");
+    // A false alarm the worker confirmed: the confirmed kinds are on record (codes only).
+    let what = "Bellen naar 0470 12 34 56 of langsgaan in de Kerkstraat 12 helpt niet.";
+    let page = c.post("/signals/new", &signal_form(what)).await;
+    let fp = attr_after(&page.body, "name=\"pii_ok_what\" value=\"").to_owned();
+    let mut form = signal_form(what);
+    form.push(("pii_ok_what", &fp));
+    let page = c.post("/signals/new", &form).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let confirmed = id_from(&page.location, "/signals/");
+    let detail = |id: i64| {
+        let db = app.db.clone();
+        async move {
+            let rows: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT a.detail, (SELECT COUNT(*) FROM audit_log b WHERE b.action = 'signal.create' AND b.entity_id = a.entity_id) \
+                 FROM audit_log a WHERE a.action = 'signal.pii_check' AND a.entity = 'signal' AND a.entity_id = $1",
+            )
+            .bind(id)
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
+            rows
+        }
+    };
+    assert_eq!(detail(clean).await, vec![("result=clean".to_owned(), 1)]);
+    let d = detail(confirmed).await;
+    assert_eq!(d.len(), 1);
+    assert!(d[0].0.starts_with("result=confirmed findings="), "{d:?}");
+    assert!(d[0].0.contains("what:phone") && d[0].0.contains("what:address"));
+    assert!(!d[0].0.contains("0470"), "codes only, never the text");
+    assert_eq!(count(&app, signals).await, s0 + 2);
 }

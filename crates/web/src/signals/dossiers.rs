@@ -400,7 +400,13 @@ pub async fn analysis(
     let mut errs = FieldErrors::new();
     let a = errs.check("analysis", parse_text(f.get("analysis"), 20_000, false));
     let p = errs.check("proposals", parse_text(f.get("proposals"), 20_000, false));
+    // The analysis and the proposals reach the public page once reported: no personal data.
+    let personal =
+        |t: &str| !sterk_signals::pii::scan(t, &sterk_signals::pii::NameList::default()).is_empty();
     let result = match (a, p) {
+        (Some(a), Some(p)) if personal(&a) || personal(&p) => {
+            Err(StoreError::Refused("personal_data"))
+        }
         (Some(a), Some(p)) => signals::save_analysis(&state.db, &user.actor, id, &a, &p).await,
         _ => Err(StoreError::Refused("too_long")),
     };

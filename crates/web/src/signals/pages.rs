@@ -231,9 +231,13 @@ pub async fn create(
         Ok(_) => FieldErrors::new(),
         Err(e) => e.clone(),
     };
-    let warn = |field: &str, text: &str, errs: &mut FieldErrors| {
+    let mut check = signals::PiiCheck::default();
+    let mut warn = |field: &str, text: &str, errs: &mut FieldErrors| {
         let found = pii::scan(text, &list);
         if pii::cleared(text, &found, f.get(&format!("pii_ok_{field}"))) {
+            check
+                .confirmed
+                .extend(found.iter().map(|x| format!("{field}:{}", x.kind.code())));
             None
         } else {
             errs.push(field, "personal_data");
@@ -249,7 +253,7 @@ pub async fn create(
                 Some(c) => Source::HelpCandidate(c.id),
                 None => Source::Form,
             };
-            match signals::register(&state.db, &user.actor, &s, source, today).await {
+            match signals::register(&state.db, &user.actor, &s, source, today, &check).await {
                 Ok(id) => Ok(id),
                 Err(StoreError::Refused(code)) => {
                     let field = match code {
