@@ -1564,3 +1564,22 @@ error-dossier-already-flemish = This is already a dossier of the Flemish platfor
 error-dossier-already-forwarded = This dossier is already forwarded.
 error-dossier-not-reported = A policy response can only be recorded after the report.
 error-signature-required = Tick that you sign the review.
+
+## Links between practices, the action plan, signal dossiers and meetings (issue 7)
+links-title = Linked to
+links-initiatives = Initiatives of the action plan
+links-initiatives-none = Not linked to any initiative yet.
+links-initiative-choose = Initiative
+links-add-initiative = Link the initiative
+links-dossiers = Signal dossiers
+links-dossiers-none = Not linked to any signal dossier yet.
+links-dossier-choose = Signal dossier
+links-add-dossier = Link the dossier
+links-remove = Unlink
+links-remove-label = Unlink { $item }
+links-practices = Practices
+links-practices-none = No published practices linked yet.
+links-meetings = Discussed at meetings
+error-initiative-unknown = This initiative does not exist.
+error-dossier-unknown = This signal dossier does not exist.
+error-practice-unknown = Choose a published practice.

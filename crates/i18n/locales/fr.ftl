@@ -1564,3 +1564,22 @@ error-dossier-already-flemish = C'est déjà un dossier de la plateforme flamand
 error-dossier-already-forwarded = Ce dossier est déjà transmis.
 error-dossier-not-reported = Une réponse politique n'est possible qu'après le rapport.
 error-signature-required = Cochez que vous signez l'évaluation.
+
+## Links between practices, the action plan, signal dossiers and meetings (issue 7)
+links-title = Liens
+links-initiatives = Initiatives du plan d’action
+links-initiatives-none = Liée à aucune initiative pour l’instant.
+links-initiative-choose = Initiative
+links-add-initiative = Lier l’initiative
+links-dossiers = Dossiers de signaux
+links-dossiers-none = Liée à aucun dossier de signaux pour l’instant.
+links-dossier-choose = Dossier de signaux
+links-add-dossier = Lier le dossier
+links-remove = Délier
+links-remove-label = Délier { $item }
+links-practices = Pratiques
+links-practices-none = Aucune pratique publiée liée pour l’instant.
+links-meetings = Discuté en réunion
+error-initiative-unknown = Cette initiative n’existe pas.
+error-dossier-unknown = Ce dossier de signaux n’existe pas.
+error-practice-unknown = Choisissez une pratique publiée.

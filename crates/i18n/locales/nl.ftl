@@ -1564,3 +1564,22 @@ error-dossier-already-flemish = Dit is al een dossier van het Vlaams Platform.
 error-dossier-already-forwarded = Dit dossier is al doorgestuurd.
 error-dossier-not-reported = Een beleidsantwoord kan pas na het rapporteren.
 error-signature-required = Vink aan dat je de beoordeling ondertekent.
+
+## Links between practices, the action plan, signal dossiers and meetings (issue 7)
+links-title = Verbonden met
+links-initiatives = Initiatieven van het actieplan
+links-initiatives-none = Nog aan geen enkel initiatief verbonden.
+links-initiative-choose = Initiatief
+links-add-initiative = Initiatief verbinden
+links-dossiers = Signaaldossiers
+links-dossiers-none = Nog aan geen enkel signaaldossier verbonden.
+links-dossier-choose = Signaaldossier
+links-add-dossier = Dossier verbinden
+links-remove = Loskoppelen
+links-remove-label = { $item } loskoppelen
+links-practices = Praktijken
+links-practices-none = Nog geen gepubliceerde praktijken verbonden.
+links-meetings = Besproken op vergaderingen
+error-initiative-unknown = Dit initiatief bestaat niet.
+error-dossier-unknown = Dit signaaldossier bestaat niet.
+error-practice-unknown = Kies een gepubliceerde praktijk.
