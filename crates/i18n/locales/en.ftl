@@ -1583,3 +1583,5 @@ links-meetings = Discussed at meetings
 error-initiative-unknown = This initiative does not exist.
 error-dossier-unknown = This signal dossier does not exist.
 error-practice-unknown = Choose a published practice.
+
+events-registrations-erased = After the event, the participants' names and e-mail addresses were erased ({ $count } registrations). The counts above remain.

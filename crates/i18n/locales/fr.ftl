@@ -1583,3 +1583,5 @@ links-meetings = Discuté en réunion
 error-initiative-unknown = Cette initiative n’existe pas.
 error-dossier-unknown = Ce dossier de signaux n’existe pas.
 error-practice-unknown = Choisissez une pratique publiée.
+
+events-registrations-erased = Après l’événement, les noms et adresses e-mail des participants ont été effacés ({ $count } inscriptions). Les nombres ci-dessus restent.

@@ -1583,3 +1583,5 @@ links-meetings = Besproken op vergaderingen
 error-initiative-unknown = Dit initiatief bestaat niet.
 error-dossier-unknown = Dit signaaldossier bestaat niet.
 error-practice-unknown = Kies een gepubliceerde praktijk.
+
+events-registrations-erased = Na het evenement zijn de namen en e-mailadressen van de deelnemers gewist ({ $count } inschrijvingen). De aantallen hierboven blijven.
