@@ -26,6 +26,9 @@ pub struct Config {
     /// Folder for files Sterk keeps besides the database (uploaded population files of
     /// screenings). Default `data`, next to the default SQLite database.
     pub data_dir: PathBuf,
+    /// Days after an event when its participants' names and e-mail addresses are erased
+    /// (0: the day after the event). Default 30.
+    pub registration_retention_days: u32,
 }
 
 impl Default for Config {
@@ -39,6 +42,7 @@ impl Default for Config {
             log_format: "text".into(),
             log: "info".into(),
             data_dir: PathBuf::from("data"),
+            registration_retention_days: 30,
         }
     }
 }
@@ -104,6 +108,13 @@ impl Config {
         if let Some(v) = get("STERK_DATA_DIR") {
             self.data_dir = PathBuf::from(v);
         }
+        if let Some(v) = get("STERK_REGISTRATION_RETENTION_DAYS") {
+            self.registration_retention_days = v.trim().parse().ok().filter(|d| *d <= 3650).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "STERK_REGISTRATION_RETENTION_DAYS must be a whole number of days (0 to 3650), not {v:?}"
+                )
+            })?;
+        }
         Ok(())
     }
 }
@@ -135,6 +146,14 @@ mod tests {
         assert_eq!(c.data_dir, PathBuf::from("/srv/sterk"));
         assert!(
             c.apply_env(|k| (k == "STERK_SECURE_COOKIES").then(|| "maybe".to_owned()))
+                .is_err()
+        );
+        assert_eq!(c.registration_retention_days, 30);
+        c.apply_env(|k| (k == "STERK_REGISTRATION_RETENTION_DAYS").then(|| "7".to_owned()))
+            .unwrap();
+        assert_eq!(c.registration_retention_days, 7);
+        assert!(
+            c.apply_env(|k| (k == "STERK_REGISTRATION_RETENTION_DAYS").then(|| "-1".to_owned()))
                 .is_err()
         );
         assert!(

@@ -55,6 +55,15 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         signals: usize,
     },
+    /// Erase the registrations (names, e-mail addresses) of events held more than
+    /// `registration_retention_days` days ago; the server also does this at start and every
+    /// hour.
+    EraseRegistrations {
+        /// Days after the event (default: the configuration's
+        /// `registration_retention_days`, 30).
+        #[arg(long)]
+        after_days: Option<u32>,
+    },
     /// The rights engine: evaluate, test, screen.
     #[command(subcommand)]
     Rights(rights::RightsCommand),
@@ -147,6 +156,14 @@ async fn run(command: Command, mut config: Config) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::EraseRegistrations { after_days } => {
+            let db = Db::open(&config.database_url).await?;
+            let days = after_days.unwrap_or(config.registration_retention_days);
+            let n = sterk_store::events::erase_past_registrations(&db, today(), days).await?;
+            db.close().await;
+            println!("Erased {n} registrations of events held more than {days} days ago.");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve {
             addr,
             demo: with_demo,
@@ -186,14 +203,21 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
     let app = sterk_web::app(state);
     println!("Sterk is listening on http://{local}");
     tracing::info!(server.addr = %local, "listening");
-    // Expired sessions are removed every hour.
+    // Expired sessions are removed, and the registrations of past events erased, at start
+    // and every hour.
     let cleaner = db.clone();
+    let retention = config.registration_retention_days;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
             if let Err(e) = sterk_store::sessions::delete_expired(&cleaner).await {
                 tracing::warn!(error.detail = %e, "could not remove expired sessions");
+            }
+            if let Err(e) =
+                sterk_store::events::erase_past_registrations(&cleaner, today(), retention).await
+            {
+                tracing::warn!(error.detail = %e, "could not erase past event registrations");
             }
         }
     });
@@ -205,6 +229,12 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<ExitCode> {
     .await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Today's date (UTC; the erasure runs hourly, so the hour of difference with Brussels
+/// does not matter).
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 /// Ctrl-C or SIGTERM (what service managers and orchestrators send): stop accepting

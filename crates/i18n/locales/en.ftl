@@ -1612,3 +1612,23 @@ solidarity-own-flash-signed-up = You are signed up as a volunteer. Thank you!
 solidarity-own-flash-left = You stopped volunteering. Your details were erased.
 solidarity-own-flash-accepted = Thank you! You accepted the request.
 solidarity-own-flash-declined = You declined the request. Thank you for letting us know.
+## Links between practices, the action plan, signal dossiers and meetings (issue 7)
+links-title = Linked to
+links-initiatives = Initiatives of the action plan
+links-initiatives-none = Not linked to any initiative yet.
+links-initiative-choose = Initiative
+links-add-initiative = Link the initiative
+links-dossiers = Signal dossiers
+links-dossiers-none = Not linked to any signal dossier yet.
+links-dossier-choose = Signal dossier
+links-add-dossier = Link the dossier
+links-remove = Unlink
+links-remove-label = Unlink { $item }
+links-practices = Practices
+links-practices-none = No published practices linked yet.
+links-meetings = Discussed at meetings
+error-initiative-unknown = This initiative does not exist.
+error-dossier-unknown = This signal dossier does not exist.
+error-practice-unknown = Choose a published practice.
+
+events-registrations-erased = After the event, the participants' names and e-mail addresses were erased ({ $count } registrations). The counts above remain.

@@ -1612,3 +1612,23 @@ solidarity-own-flash-signed-up = Vous êtes inscrit·e comme bénévole. Merci !
 solidarity-own-flash-left = Vous avez arrêté le bénévolat. Vos données ont été effacées.
 solidarity-own-flash-accepted = Merci ! Vous avez accepté la demande.
 solidarity-own-flash-declined = Vous avez refusé la demande. Merci de nous l'avoir dit.
+## Links between practices, the action plan, signal dossiers and meetings (issue 7)
+links-title = Liens
+links-initiatives = Initiatives du plan d’action
+links-initiatives-none = Liée à aucune initiative pour l’instant.
+links-initiative-choose = Initiative
+links-add-initiative = Lier l’initiative
+links-dossiers = Dossiers de signaux
+links-dossiers-none = Liée à aucun dossier de signaux pour l’instant.
+links-dossier-choose = Dossier de signaux
+links-add-dossier = Lier le dossier
+links-remove = Délier
+links-remove-label = Délier { $item }
+links-practices = Pratiques
+links-practices-none = Aucune pratique publiée liée pour l’instant.
+links-meetings = Discuté en réunion
+error-initiative-unknown = Cette initiative n’existe pas.
+error-dossier-unknown = Ce dossier de signaux n’existe pas.
+error-practice-unknown = Choisissez une pratique publiée.
+
+events-registrations-erased = Après l’événement, les noms et adresses e-mail des participants ont été effacés ({ $count } inscriptions). Les nombres ci-dessus restent.

@@ -1612,3 +1612,23 @@ solidarity-own-flash-signed-up = Je bent aangemeld als vrijwilliger. Bedankt!
 solidarity-own-flash-left = Je bent gestopt als vrijwilliger. Je gegevens zijn gewist.
 solidarity-own-flash-accepted = Bedankt! Je hebt de vraag aanvaard.
 solidarity-own-flash-declined = Je hebt de vraag geweigerd. Bedankt om het te laten weten.
+## Links between practices, the action plan, signal dossiers and meetings (issue 7)
+links-title = Verbonden met
+links-initiatives = Initiatieven van het actieplan
+links-initiatives-none = Nog aan geen enkel initiatief verbonden.
+links-initiative-choose = Initiatief
+links-add-initiative = Initiatief verbinden
+links-dossiers = Signaaldossiers
+links-dossiers-none = Nog aan geen enkel signaaldossier verbonden.
+links-dossier-choose = Signaaldossier
+links-add-dossier = Dossier verbinden
+links-remove = Loskoppelen
+links-remove-label = { $item } loskoppelen
+links-practices = Praktijken
+links-practices-none = Nog geen gepubliceerde praktijken verbonden.
+links-meetings = Besproken op vergaderingen
+error-initiative-unknown = Dit initiatief bestaat niet.
+error-dossier-unknown = Dit signaaldossier bestaat niet.
+error-practice-unknown = Kies een gepubliceerde praktijk.
+
+events-registrations-erased = Na het evenement zijn de namen en e-mailadressen van de deelnemers gewist ({ $count } inschrijvingen). De aantallen hierboven blijven.

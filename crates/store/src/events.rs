@@ -42,6 +42,10 @@ pub struct EventRow {
     pub registered_count: i64,
     /// People on the waiting list.
     pub waiting_count: i64,
+    /// When the participants' names and e-mail addresses were erased (ms), after the event.
+    pub registrations_erased_at: Option<i64>,
+    /// How many registrations were erased (the counts above stay).
+    pub erased_registrations: i64,
 }
 
 impl EventRow {
@@ -62,7 +66,8 @@ impl EventRow {
 }
 
 const SELECT: &str = "SELECT e.id, e.kind, e.platform_id, p.code AS platform_code, e.title, e.description, e.held_on, e.starts_at, \
-    e.location, e.capacity, e.waitlist_capacity, e.registered_count, e.waiting_count FROM events e LEFT JOIN platforms p ON p.id = e.platform_id";
+    e.location, e.capacity, e.waitlist_capacity, e.registered_count, e.waiting_count, e.registrations_erased_at, \
+    e.erased_registrations FROM events e LEFT JOIN platforms p ON p.id = e.platform_id";
 
 /// A session of a programme with its speakers.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -442,6 +447,68 @@ pub async fn register(
     .await?;
     tx.commit().await?;
     Ok((token, placement))
+}
+
+/// Data minimisation: erases the registrations (names, e-mail addresses, organisations and
+/// personal links) of every event held more than `after_days` days before `today` (with 0,
+/// from the day after the event). The event keeps its anonymous counts (places taken,
+/// waiting list) and how many registrations were erased and when. One transaction per
+/// event, audited with the count only. Returns the number of registrations erased.
+pub async fn erase_past_registrations(
+    db: &Db,
+    today: time::Date,
+    after_days: u32,
+) -> Result<u64, StoreError> {
+    let cutoff = today
+        .checked_sub(time::Duration::days(i64::from(after_days)))
+        .ok_or(StoreError::Refused("date_invalid"))?;
+    let cutoff = sterk_domain::values::format_date(cutoff);
+    let due: Vec<(i64,)> = sqlx::query_as(
+        "SELECT e.id FROM events e WHERE e.held_on < $1 \
+         AND EXISTS (SELECT 1 FROM event_registrations r WHERE r.event_id = e.id) ORDER BY e.id",
+    )
+    .bind(&cutoff)
+    .fetch_all(db.reader())
+    .await?;
+    let mut erased = 0;
+    for (event,) in due {
+        let mut tx = db.begin().await?;
+        lock_event(&mut tx, event).await?;
+        let n = sqlx::query("DELETE FROM event_registrations WHERE event_id = $1")
+            .bind(event)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "UPDATE events SET registrations_erased_at = $1, erased_registrations = erased_registrations + $2 WHERE id = $3",
+        )
+        .bind(now_ms())
+        .bind(i64::try_from(n).unwrap_or(i64::MAX))
+        .bind(event)
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            Entry {
+                account: None,
+                org: None,
+                action: "event.registrations_erased",
+                entity: "event",
+                entity_id: Some(event),
+                detail: &n.to_string(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        erased += n;
+    }
+    if erased > 0 {
+        tracing::info!(
+            registrations = erased,
+            "event registrations erased after the event"
+        );
+    }
+    Ok(erased)
 }
 
 /// A registration by its token.

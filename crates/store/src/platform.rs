@@ -1107,10 +1107,10 @@ pub struct MeetingDetail {
     pub meeting: MeetingRow,
     /// Actions discussed: id, code, title.
     pub actions: Vec<(i64, String, String)>,
-    /// Ids of practices discussed (filled once the practice database exists).
-    pub practices: Vec<i64>,
-    /// Ids of signal dossiers discussed (filled once the signals module exists).
-    pub signal_dossiers: Vec<i64>,
+    /// Practices discussed: id, title, status.
+    pub practices: Vec<(i64, String, String)>,
+    /// Signal dossiers discussed: id, title, status.
+    pub signal_dossiers: Vec<(i64, String, String)>,
 }
 
 /// One meeting.
@@ -1128,25 +1128,40 @@ pub async fn meeting(db: &Db, id: i64) -> Result<MeetingDetail, StoreError> {
     .bind(id)
     .fetch_all(db.reader())
     .await?;
-    let others: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT kind, target_id FROM meeting_links WHERE meeting_id = $1 AND kind <> 'action' ORDER BY target_id",
+    let practices = sqlx::query_as(
+        "SELECT p.id, p.title, p.status FROM meeting_links l JOIN practices p ON p.id = l.target_id WHERE l.meeting_id = $1 AND l.kind = 'practice' ORDER BY p.title, p.id",
     )
     .bind(id)
     .fetch_all(db.reader())
     .await?;
-    let pick = |k: &str| {
-        others
-            .iter()
-            .filter(|(kind, _)| kind == k)
-            .map(|(_, t)| *t)
-            .collect()
-    };
+    let signal_dossiers = sqlx::query_as(
+        "SELECT d.id, d.title, d.status FROM meeting_links l JOIN signal_dossiers d ON d.id = l.target_id WHERE l.meeting_id = $1 AND l.kind = 'signal_dossier' ORDER BY d.id",
+    )
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?;
     Ok(MeetingDetail {
-        practices: pick("practice"),
-        signal_dossiers: pick("signal_dossier"),
+        practices,
+        signal_dossiers,
         meeting,
         actions,
     })
+}
+
+/// The meetings that discussed a practice or a signal dossier, newest first: id, body id,
+/// date, title.
+pub async fn meetings_discussing(
+    db: &Db,
+    kind: LinkKind,
+    target: i64,
+) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.body_id, m.held_on, m.title FROM meeting_links l JOIN meetings m ON m.id = l.meeting_id WHERE l.kind = $1 AND l.target_id = $2 ORDER BY m.held_on DESC, m.id DESC",
+    )
+    .bind(kind.code())
+    .bind(target)
+    .fetch_all(db.reader())
+    .await?)
 }
 
 /// What a meeting discussed, by kind (typed link slots).
@@ -1210,14 +1225,26 @@ pub async fn add_meeting(
         .fetch_one(&mut *tx)
         .await?;
     for (kind, target) in &m.links {
-        if *kind == LinkKind::Action {
-            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM plan_actions WHERE id = $1")
-                .bind(target)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if found.is_none() {
-                return Err(StoreError::Refused("action_unknown"));
-            }
+        let (sql, refusal) = match kind {
+            LinkKind::Action => (
+                "SELECT id FROM plan_actions WHERE id = $1",
+                "action_unknown",
+            ),
+            LinkKind::Practice => (
+                "SELECT id FROM practices WHERE id = $1 AND status = 'published'",
+                "practice_unknown",
+            ),
+            LinkKind::SignalDossier => (
+                "SELECT id FROM signal_dossiers WHERE id = $1",
+                "dossier_unknown",
+            ),
+        };
+        let found: Option<(i64,)> = sqlx::query_as(sql)
+            .bind(target)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::Refused(refusal));
         }
         sqlx::query("INSERT INTO meeting_links (meeting_id, kind, target_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
             .bind(id)

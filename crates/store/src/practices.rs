@@ -104,6 +104,14 @@ impl LinkKind {
             LinkKind::SignalDossier => "signal_dossier",
         }
     }
+    /// Parses a stored code.
+    pub fn parse(code: &str) -> Option<LinkKind> {
+        match code {
+            "initiative" => Some(LinkKind::Initiative),
+            "signal_dossier" => Some(LinkKind::SignalDossier),
+            _ => None,
+        }
+    }
 }
 
 /// One link of a practice.
@@ -373,7 +381,8 @@ pub async fn reviews(db: &Db, id: i64) -> Result<Vec<ReviewRow>, StoreError> {
     .await?)
 }
 
-/// Links a practice to an initiative or a signal dossier (idempotent).
+/// Links a practice to an initiative or a signal dossier (idempotent). The target must
+/// exist (`initiative_unknown`, `dossier_unknown`); the audit row names only the kind.
 pub async fn add_link(
     db: &Db,
     actor: &Actor,
@@ -382,6 +391,23 @@ pub async fn add_link(
     target: i64,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
+    let (sql, refusal) = match kind {
+        LinkKind::Initiative => (
+            "SELECT id FROM plan_initiatives WHERE id = $1",
+            "initiative_unknown",
+        ),
+        LinkKind::SignalDossier => (
+            "SELECT id FROM signal_dossiers WHERE id = $1",
+            "dossier_unknown",
+        ),
+    };
+    let found: Option<(i64,)> = sqlx::query_as(sql)
+        .bind(target)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if found.is_none() {
+        return Err(StoreError::Refused(refusal));
+    }
     let exists: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM practice_links WHERE practice_id = $1 AND kind = $2 AND target_id = $3",
     )
@@ -416,6 +442,42 @@ pub async fn add_link(
     Ok(())
 }
 
+/// Removes a link of a practice (nothing happens when there is none).
+pub async fn remove_link(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    kind: LinkKind,
+    target: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    let gone = sqlx::query(
+        "DELETE FROM practice_links WHERE practice_id = $1 AND kind = $2 AND target_id = $3",
+    )
+    .bind(id)
+    .bind(kind.code())
+    .bind(target)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if gone > 0 {
+        audit::record(
+            &mut tx,
+            Entry {
+                account: Some(actor.account),
+                org: actor.org,
+                action: "practice.unlink",
+                entity: "practice",
+                entity_id: Some(id),
+                detail: kind.code(),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The links of a practice.
 pub async fn links(db: &Db, id: i64) -> Result<Vec<LinkRow>, StoreError> {
     Ok(sqlx::query_as(
@@ -424,6 +486,84 @@ pub async fn links(db: &Db, id: i64) -> Result<Vec<LinkRow>, StoreError> {
     .bind(id)
     .fetch_all(db.reader())
     .await?)
+}
+
+/// A linked item as a page lists it.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Linked {
+    /// Id of the linked item.
+    pub id: i64,
+    /// A short reference: an initiative's code, a dossier's or a practice's status.
+    pub code: String,
+    /// Its text or title.
+    pub title: String,
+    /// The platform it belongs to (a dossier's or a practice's; 0 for initiatives).
+    pub platform_id: i64,
+}
+
+/// The initiatives a practice is linked to, by code.
+pub async fn linked_initiatives(db: &Db, id: i64) -> Result<Vec<Linked>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, i.code, i.text AS title, CAST(0 AS BIGINT) AS platform_id FROM practice_links l \
+         JOIN plan_initiatives i ON i.id = l.target_id \
+         WHERE l.practice_id = $1 AND l.kind = 'initiative' ORDER BY i.code",
+    )
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// The signal dossiers a practice is linked to (code: the dossier's status).
+pub async fn linked_dossiers(db: &Db, id: i64) -> Result<Vec<Linked>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT d.id, d.status AS code, d.title, d.platform_id FROM practice_links l \
+         JOIN signal_dossiers d ON d.id = l.target_id \
+         WHERE l.practice_id = $1 AND l.kind = 'signal_dossier' ORDER BY d.id",
+    )
+    .bind(id)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// The published practices linked to an initiative or a dossier (the other direction;
+/// code: the practice's language), by title.
+pub async fn published_linked_to(
+    db: &Db,
+    kind: LinkKind,
+    target: i64,
+) -> Result<Vec<Linked>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.language AS code, p.title, p.platform_id FROM practice_links l \
+         JOIN practices p ON p.id = l.practice_id \
+         WHERE l.kind = $1 AND l.target_id = $2 AND p.status = 'published' ORDER BY p.title, p.id",
+    )
+    .bind(kind.code())
+    .bind(target)
+    .fetch_all(db.reader())
+    .await?)
+}
+
+/// Published practices to choose from (a meeting's form): those of one regional platform,
+/// or of all when `platform` is `None`; newest first, at most `limit`.
+pub async fn published_choices(
+    db: &Db,
+    platform: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Linked>, StoreError> {
+    let cond = if platform.is_some() {
+        "AND p.platform_id = $2"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT p.id, p.language AS code, p.title, p.platform_id FROM practices p \
+         WHERE p.status = 'published' {cond} ORDER BY p.published_at DESC, p.id DESC LIMIT $1"
+    );
+    let mut q = sqlx::query_as(&sql).bind(limit);
+    if let Some(p) = platform {
+        q = q.bind(p);
+    }
+    Ok(q.fetch_all(db.reader()).await?)
 }
 
 /// One demo practice: organisation name, language, title, summary, description,

@@ -281,8 +281,18 @@ async fn regional_platforms_add_actions_members_and_meetings() {
                 .is_err()
         );
         assert_eq!(count(db, "SELECT COUNT(*) FROM meetings").await, 0);
-        let good = NewMeeting {
+        // So does one with a practice that does not exist (or is not published).
+        let bad = NewMeeting {
             links: vec![(LinkKind::Action, action), (LinkKind::Practice, 7)],
+            ..bad
+        };
+        assert!(matches!(
+            platform::add_meeting(db, &chair, body.id, &bad).await,
+            Err(sterk_store::StoreError::Refused("practice_unknown"))
+        ));
+        assert_eq!(count(db, "SELECT COUNT(*) FROM meetings").await, 0);
+        let good = NewMeeting {
+            links: vec![(LinkKind::Action, action)],
             ..bad
         };
         let id = platform::add_meeting(db, &chair, body.id, &good)
@@ -290,7 +300,7 @@ async fn regional_platforms_add_actions_members_and_meetings() {
             .unwrap();
         let d = platform::meeting(db, id).await.unwrap();
         assert_eq!(d.actions.len(), 1);
-        assert_eq!(d.practices, vec![7]);
+        assert!(d.practices.is_empty() && d.signal_dossiers.is_empty());
         assert_eq!(d.meeting.attendees, 12);
     }
 }

@@ -310,3 +310,100 @@ async fn the_conference_programme_is_public_and_a_chair_runs_a_small_event_with_
         403
     );
 }
+
+#[tokio::test]
+async fn registrations_are_erased_after_the_event_and_the_counts_stay() {
+    for t in testing::all("eventserase").await.unwrap() {
+        let db = t.db.clone();
+        let mut tx = db.begin().await.unwrap();
+        let event = |held_on: &'static str| {
+            sqlx::query_as::<_, (i64,)>(
+                "INSERT INTO events (kind, platform_id, title, held_on, capacity, waitlist_capacity, created_at) \
+                 VALUES ('wswd', 4, 'Dag', $1, 2, 5, 0) RETURNING id",
+            )
+            .bind(held_on)
+        };
+        let (past,) = event("2026-03-17").fetch_one(&mut *tx).await.unwrap();
+        let (recent,) = event("2026-03-25").fetch_one(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tokens = Vec::new();
+        for i in 0..3 {
+            tokens.push(events::register(&db, past, &reg(i)).await.unwrap().0);
+            events::register(&db, recent, &reg(i)).await.unwrap();
+        }
+        let today = time::macros::date!(2026 - 04 - 01);
+        // 7 days after: the event of 17 March is due, the one of 25 March is not yet.
+        let n = events::erase_past_registrations(&db, today, 7)
+            .await
+            .unwrap();
+        assert_eq!(n, 3, "{}", t.name);
+        assert_eq!(counts(&db, past).await, (2, 0, 1, 0), "{}", t.name);
+        assert_eq!(counts(&db, recent).await, (2, 2, 1, 1), "{}", t.name);
+        assert!(matches!(
+            events::registration(&db, &tokens[0]).await,
+            Err(StoreError::NotFound)
+        ));
+        let e = events::get(&db, past).await.unwrap();
+        assert!(e.registrations_erased_at.is_some());
+        assert_eq!(e.erased_registrations, 3);
+        let (left,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM event_registrations WHERE email LIKE 'deelnemer%'",
+        )
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+        assert_eq!(left, 3, "only the later event's registrations remain");
+        // Again: nothing more to erase. With no delay, the later event goes too.
+        assert_eq!(
+            events::erase_past_registrations(&db, today, 7)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            events::erase_past_registrations(&db, today, 0)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            events::get(&db, recent).await.unwrap().erased_registrations,
+            3
+        );
+        // Audited with the count only.
+        let (audits,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'event.registrations_erased' AND detail = '3'",
+        )
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+        assert_eq!(audits, 2, "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn the_organisers_see_that_registrations_were_erased() {
+    let app = TestApp::start().await;
+    let (event,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM events WHERE platform_id = 4")
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    sqlx::query("UPDATE events SET held_on = '2020-01-01' WHERE id = $1")
+        .bind(event)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    events::register(&app.db, event, &reg(1)).await.unwrap();
+    events::erase_past_registrations(&app.db, time::macros::date!(2026 - 01 - 01), 30)
+        .await
+        .unwrap();
+    let mut chair = app.login("voorzitter@platform-oost-vlaanderen.demo").await;
+    let page = chair.get(&format!("/events/{event}/registrations")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("zijn de namen en e-mailadressen van de deelnemers gewist")
+    );
+}

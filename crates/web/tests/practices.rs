@@ -366,13 +366,20 @@ async fn a_review_decides_once_and_writes_history_and_audit_on_both_backends() {
             practices::update(db, &other, id, &input).await,
             Err(StoreError::NotFound)
         ));
-        // Typed link slots are idempotent.
-        practices::add_link(db, &chair, id, practices::LinkKind::SignalDossier, 7)
+        // Typed links are idempotent, and refused when their target does not exist.
+        let (initiative,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM plan_initiatives")
+            .fetch_one(db.reader())
             .await
             .unwrap();
-        practices::add_link(db, &chair, id, practices::LinkKind::SignalDossier, 7)
-            .await
-            .unwrap();
+        for _ in 0..2 {
+            practices::add_link(db, &chair, id, practices::LinkKind::Initiative, initiative)
+                .await
+                .unwrap();
+        }
+        assert!(matches!(
+            practices::add_link(db, &chair, id, practices::LinkKind::SignalDossier, 999_999).await,
+            Err(StoreError::Refused("dossier_unknown"))
+        ));
         assert_eq!(
             practices::links(db, id).await.unwrap().len(),
             1,
@@ -389,6 +396,167 @@ async fn a_review_decides_once_and_writes_history_and_audit_on_both_backends() {
             1,
             "{}",
             t.name
+        );
+    }
+}
+
+async fn one_id(app: &TestApp, sql: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(app.db.reader())
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn practices_link_to_initiatives_dossiers_and_meetings_in_both_directions() {
+    for app in [
+        TestApp::start().await,
+        TestApp::start_postgres("links").await,
+    ] {
+        let practice = one_id(
+            &app,
+            "SELECT id FROM practices WHERE title LIKE 'Solidariteitsfonds%'",
+        )
+        .await;
+        let initiative = one_id(
+            &app,
+            "SELECT id FROM plan_initiatives WHERE code = '4.8-A1-I1'",
+        )
+        .await;
+        let dossier = one_id(
+            &app,
+            "SELECT MIN(id) FROM signal_dossiers WHERE platform_id = 4",
+        )
+        .await;
+        let (dossier_title,): (String,) =
+            sqlx::query_as("SELECT title FROM signal_dossiers WHERE id = $1")
+                .bind(dossier)
+                .fetch_one(app.db.reader())
+                .await
+                .unwrap();
+        let links = format!("/practices/{practice}/links");
+
+        // Another organisation's coordinator may not link OCMW Gent's practice.
+        let mut leuven = app.login("coordinator@buurtwerk-leuven.demo").await;
+        let refused = leuven
+            .post(
+                &links,
+                &[("kind", "initiative"), ("target", &initiative.to_string())],
+            )
+            .await;
+        assert_eq!(refused.status, 403);
+
+        // The organisation's worker links an initiative; an unknown one is named and refused.
+        let mut worker = app.login("werker@ocmw-gent.demo").await;
+        let unknown = worker
+            .post(&links, &[("kind", "initiative"), ("target", "999999")])
+            .await;
+        assert_eq!(unknown.status, 422);
+        assert!(unknown.body.contains("Dit initiatief bestaat niet."));
+        let ok = worker
+            .post(
+                &links,
+                &[("kind", "initiative"), ("target", &initiative.to_string())],
+            )
+            .await;
+        assert_eq!(ok.status, 303);
+        // The chair of the region links the signal dossier.
+        let mut chair = app.login("voorzitter@platform-oost-vlaanderen.demo").await;
+        let ok = chair
+            .post(
+                &links,
+                &[("kind", "signal_dossier"), ("target", &dossier.to_string())],
+            )
+            .await;
+        assert_eq!(ok.status, 303);
+
+        // Both directions are visible: the practice shows the initiative (to everyone) and
+        // the dossier (to those who read dossiers); the initiative and the dossier show the
+        // practice.
+        let mut anon = app.client();
+        let page = anon.get(&format!("/practices/{practice}")).await;
+        assert!(
+            page.body
+                .contains(&format!("/actieplan/initiatieven/{initiative}"))
+        );
+        assert!(
+            !page.body.contains(&dossier_title),
+            "the dossier is not public yet"
+        );
+        let page = chair.get(&format!("/practices/{practice}")).await;
+        assert!(page.body.contains(&format!("/dossiers/{dossier}")));
+        let init = anon
+            .get(&format!("/actieplan/initiatieven/{initiative}"))
+            .await;
+        assert!(init.body.contains(&format!("/practices/{practice}")));
+        let d = worker.get(&format!("/dossiers/{dossier}")).await;
+        assert!(d.body.contains(&format!("/practices/{practice}")));
+
+        // A meeting of the region discusses the practice and the dossier.
+        let meeting = chair
+            .post(
+                "/organen/oost-vlaanderen/vergaderingen",
+                &[
+                    ("held_on", "2024-03-01"),
+                    ("title", "Overleg solidariteitsfonds"),
+                    ("practice", &practice.to_string()),
+                    ("dossier", &dossier.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(meeting.status, 303, "{}", meeting.body);
+        let m = chair.get(meeting.location.as_deref().unwrap()).await;
+        assert!(m.body.contains(&format!("/practices/{practice}")));
+        assert!(m.body.contains(&format!("/dossiers/{dossier}")));
+        let d = chair.get(&format!("/dossiers/{dossier}")).await;
+        assert!(d.body.contains("Overleg solidariteitsfonds"));
+        // The worker reads the dossier but not the platform's meetings.
+        let d = worker.get(&format!("/dossiers/{dossier}")).await;
+        assert!(!d.body.contains("Overleg solidariteitsfonds"));
+        // A practice that is not published cannot be discussed; nothing is saved.
+        let waiting = one_id(&app, "SELECT id FROM practices WHERE status = 'submitted'").await;
+        let bad = chair
+            .post(
+                "/organen/oost-vlaanderen/vergaderingen",
+                &[
+                    ("held_on", "2024-03-02"),
+                    ("title", "Niet bewaard"),
+                    ("practice", &waiting.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("Kies een gepubliceerde praktijk."));
+        assert_eq!(
+            one_id(
+                &app,
+                "SELECT COUNT(*) FROM meetings WHERE title = 'Niet bewaard'"
+            )
+            .await,
+            0
+        );
+
+        // Unlinking removes the link from both pages.
+        let ok = worker
+            .post(
+                &links,
+                &[
+                    ("kind", "initiative"),
+                    ("target", &initiative.to_string()),
+                    ("remove", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(ok.status, 303);
+        let init = anon
+            .get(&format!("/actieplan/initiatieven/{initiative}"))
+            .await;
+        assert!(!init.body.contains(&format!("/practices/{practice}")));
+        // Every change is audited, with codes only.
+        assert_eq!(
+            one_id(&app, "SELECT COUNT(*) FROM audit_log WHERE action IN ('practice.link', 'practice.unlink')").await,
+            3
         );
     }
 }

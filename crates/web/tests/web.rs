@@ -37,6 +37,8 @@ fn expected_get(path: &str, role: &str) -> u16 {
     let gent = matches!(role, "social_worker" | "org_admin");
     match path {
         "/" | "/platforms" | "/platforms/antwerpen" | "/platforms/vlaanderen" | "/healthz" => 200,
+        // A published practice and an initiative with their links (issue 7): public.
+        "/practices/1" | "/actieplan/initiatieven/1" => 200,
         "/login" => {
             if anon {
                 200
@@ -102,8 +104,10 @@ fn expected_get(path: &str, role: &str) -> u16 {
     }
 }
 
-const PAGES: [&str; 23] = [
+const PAGES: [&str; 25] = [
     "/",
+    "/practices/1",
+    "/actieplan/initiatieven/1",
     "/login",
     "/clients",
     "/clients/new",
@@ -174,9 +178,25 @@ async fn every_page_against_every_role() {
 async fn every_state_changing_route_against_every_role() {
     let app = TestApp::start().await;
     // Empty forms: allowed roles get a validation answer (422), or a redirect; others 403.
-    let routes: [(&str, &[&str]); 11] = [
+    let routes: [(&str, &[&str]); 13] = [
         ("/admin/accounts", &["admin"]),
         ("/vrijwilliger", &["volunteer"]),
+        // Links of OCMW Gent's published practice (Oost-Vlaanderen): its organisation and
+        // the reviewers of its region (issue 7).
+        (
+            "/practices/1/links",
+            &[
+                "social_worker",
+                "org_admin",
+                "regional_chair",
+                "platform_coordinator",
+            ],
+        ),
+        // A meeting of the Oost-Vlaanderen platform, with practices and dossiers discussed.
+        (
+            "/organen/oost-vlaanderen/vergaderingen",
+            &["regional_chair", "platform_coordinator"],
+        ),
         (
             "/clients/new",
             &["social_worker", "org_admin", "volunteer_coordinator"],

@@ -23,7 +23,7 @@ use sterk_store::reference;
 
 /// Whether the signed-in person may read a platform's meetings: the platform's own people,
 /// and for the Flemish platform's bodies also the regional chairs (who sit on the stuurgroep).
-fn can_view(ctx: &Ctx, platform_id: i64) -> bool {
+pub fn can_view(ctx: &Ctx, platform_id: i64) -> bool {
     ctx.can(Action::ViewPlatform, Resource::Platform(platform_id))
         || (platform_id == FLEMISH_PLATFORM
             && ctx.can(
@@ -84,8 +84,25 @@ struct BodyPage {
     view: bool,
     manage: bool,
     actions: Vec<(i64, String, String)>,
+    /// Published practices a meeting may have discussed (the region's; all for the Flemish
+    /// bodies): the newest 200.
+    practices: Vec<sterk_store::practices::Linked>,
+    /// The platform's signal dossiers, for those who read them.
+    dossiers: Vec<(i64, String)>,
     errs: FieldErrors,
     typed: Typed,
+    f: crate::forms::Fields,
+}
+
+impl BodyPage {
+    fn picked(&self, key: &str, id: &i64) -> bool {
+        self.f.has(key, &id.to_string())
+    }
+}
+
+/// Whether the signed-in person may link the platform's signal dossiers to a meeting.
+fn reads_dossiers(ctx: &Ctx, platform_id: i64) -> bool {
+    ctx.can(Action::ViewDossiers, Resource::Platform(platform_id))
 }
 
 async fn body_page(
@@ -94,6 +111,7 @@ async fn body_page(
     code: &str,
     errs: FieldErrors,
     typed: Typed,
+    f: Fields,
 ) -> Result<BodyPage, AppError> {
     let body = platform::body(&state.db, code).await?;
     let names = body_names(state, &ctx).await?;
@@ -117,7 +135,28 @@ async fn body_page(
     } else {
         Vec::new()
     };
+    let practices = if manage {
+        let region = (body.platform_id != FLEMISH_PLATFORM).then_some(body.platform_id);
+        sterk_store::practices::published_choices(&state.db, region, 200).await?
+    } else {
+        Vec::new()
+    };
+    let dossiers = if manage && reads_dossiers(&ctx, body.platform_id) {
+        sterk_store::signals::dossiers(
+            &state.db,
+            sterk_store::signals::DossierFilter::Platform(body.platform_id),
+        )
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.title))
+        .collect()
+    } else {
+        Vec::new()
+    };
     Ok(BodyPage {
+        practices,
+        dossiers,
+        f,
         ctx,
         title,
         body,
@@ -139,7 +178,17 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let mut typed = Typed::default();
     typed.0.insert("held_on".into(), format_date(today()));
-    render(&body_page(&state, ctx, &code, FieldErrors::new(), typed).await?)
+    render(
+        &body_page(
+            &state,
+            ctx,
+            &code,
+            FieldErrors::new(),
+            typed,
+            Fields::default(),
+        )
+        .await?,
+    )
 }
 
 /// `POST /organen/{code}/leden`: adds a member (a new chair or vice-chair replaces the
@@ -185,7 +234,7 @@ pub async fn add_member(
     }
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &body_page(&state, ctx, &code, errs, Typed::from_fields(&f)).await?,
+        &body_page(&state, ctx, &code, errs, Typed::from_fields(&f), f).await?,
     )
 }
 
@@ -218,12 +267,24 @@ pub async fn add_meeting(
                 .ok_or("number_invalid"),
         )
     };
-    let links: Vec<(LinkKind, i64)> = f
-        .all("action")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .map(|id| (LinkKind::Action, id))
-        .collect();
+    let mut links: Vec<(LinkKind, i64)> = Vec::new();
+    for (name, kind) in [
+        ("action", LinkKind::Action),
+        ("practice", LinkKind::Practice),
+        ("dossier", LinkKind::SignalDossier),
+    ] {
+        for v in f.all(name) {
+            match v.trim().parse::<i64>() {
+                Ok(id) => links.push((kind, id)),
+                Err(_) => errs.push(name, "choice_invalid"),
+            }
+        }
+    }
+    if links.iter().any(|(k, _)| *k == LinkKind::SignalDossier)
+        && !reads_dossiers(&ctx, body.platform_id)
+    {
+        return Err(AppError::Forbidden("error-forbidden"));
+    }
     if let (true, Some(held_on), Some(title), Some(agenda), Some(minutes), Some(attendees)) =
         (errs.is_empty(), held_on, title, agenda, minutes, attendees)
     {
@@ -240,13 +301,20 @@ pub async fn add_meeting(
                 ctx.flash("flash-meeting-saved").await;
                 return Ok(Redirect::to(&format!("/vergaderingen/{id}")).into_response());
             }
-            Err(StoreError::Refused(code)) => errs.push("action", code),
+            Err(StoreError::Refused(code)) => errs.push(
+                match code {
+                    "practice_unknown" => "practice",
+                    "dossier_unknown" => "dossier",
+                    _ => "action",
+                },
+                code,
+            ),
             Err(e) => return Err(e.into()),
         }
     }
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &body_page(&state, ctx, &code, errs, Typed::from_fields(&f)).await?,
+        &body_page(&state, ctx, &code, errs, Typed::from_fields(&f), f).await?,
     )
 }
 
@@ -257,6 +325,7 @@ struct MeetingPage {
     body_title: String,
     body: BodyRow,
     d: MeetingDetail,
+    dossier_reader: bool,
 }
 
 /// `GET /vergaderingen/{id}`: a meeting (printable).
@@ -277,7 +346,9 @@ pub async fn meeting(
     }
     let names = body_names(&state, &ctx).await?;
     let body_title = body_title(&ctx, &body, &names);
+    let dossier_reader = ctx.can(Action::ViewDossiers, crate::signals::scope(&ctx));
     render(&MeetingPage {
+        dossier_reader,
         ctx,
         body_title,
         body,

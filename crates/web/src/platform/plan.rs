@@ -300,6 +300,8 @@ struct InitiativePage {
     typed: Typed,
     statuses: Vec<&'static str>,
     platforms: HashMap<i64, String>,
+    /// Published practices linked to this initiative.
+    practices: Vec<sterk_store::practices::Linked>,
 }
 
 impl InitiativePage {
@@ -338,7 +340,14 @@ async fn initiative_page(
         )
     });
     let platforms = platform_names(state, &ctx).await?;
+    let practices = sterk_store::practices::published_linked_to(
+        &state.db,
+        sterk_store::practices::LinkKind::Initiative,
+        id,
+    )
+    .await?;
     Ok(InitiativePage {
+        practices,
         ctx,
         d,
         can_edit,

@@ -171,5 +171,6 @@ pub fn routes() -> Router<AppState> {
             get(pages::edit_form).post(pages::update),
         )
         .route("/practices/{id}/review", post(pages::review))
+        .route("/practices/{id}/links", post(pages::link))
         .route("/krachtlijnen", get(pages::krachtlijnen))
 }

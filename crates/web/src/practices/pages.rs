@@ -291,7 +291,35 @@ struct ShowPage {
     can_review: bool,
     f: Fields,
     errs: FieldErrors,
+    /// Linked initiatives of the action plan (public).
+    initiatives: Vec<store::Linked>,
+    /// Linked signal dossiers the reader may see (all for those who read dossiers, the
+    /// public (reported) ones for others).
+    dossiers: Vec<store::Linked>,
+    /// The reader may open dossiers.
+    dossier_reader: bool,
+    /// The reader may add and remove links (the organisation and its reviewers).
+    can_link: bool,
+    /// Initiatives to link: id, code.
+    initiative_choices: Vec<(i64, String)>,
+    /// Dossiers to link: id, title.
+    dossier_choices: Vec<(i64, String)>,
 }
+
+/// Whether the signed-in person may link practice `p` to initiatives and dossiers: the
+/// organisation that shares it and the reviewers of its region.
+fn may_link(ctx: &Ctx, p: &PracticeRow) -> bool {
+    ctx.can(Action::SubmitPractice, Resource::Org(p.org_id))
+        || ctx.can(Action::ReviewPractice, Resource::Platform(p.platform_id))
+}
+
+/// Whether the signed-in person reads signal dossiers.
+fn dossier_reader(ctx: &Ctx) -> bool {
+    ctx.can(Action::ViewDossiers, crate::signals::scope(ctx))
+}
+
+/// Statuses of a dossier that make it public (`/signalen`).
+const PUBLIC_DOSSIER: [&str; 4] = ["gerapporteerd", "beslist", "actie", "teruggekoppeld"];
 
 impl ShowPage {
     fn status_label(&self) -> String {
@@ -335,7 +363,43 @@ async fn show_page(
     } else {
         Vec::new()
     };
+    let initiatives = store::linked_initiatives(&state.db, p.id).await?;
+    let reader = dossier_reader(&ctx);
+    let dossiers = store::linked_dossiers(&state.db, p.id)
+        .await?
+        .into_iter()
+        .filter(|d| reader || PUBLIC_DOSSIER.contains(&d.code.as_str()))
+        .collect();
+    let can_link = may_link(&ctx, &p);
+    let (initiative_choices, dossier_choices) = if can_link {
+        let plan = sterk_store::platform::plan(&state.db).await?;
+        let inits = plan
+            .themes
+            .into_iter()
+            .flat_map(|t| t.actions)
+            .flat_map(|a| a.initiatives)
+            .map(|i| (i.id, i.code))
+            .collect();
+        let ds = if reader {
+            sterk_store::signals::dossiers(&state.db, sterk_store::signals::DossierFilter::All)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.title))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (inits, ds)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(ShowPage {
+        initiatives,
+        dossiers,
+        dossier_reader: reader,
+        can_link,
+        initiative_choices,
+        dossier_choices,
         krachtlijnen: split_codes(&p.krachtlijnen)
             .iter()
             .map(|k| n.krachtlijn(k))
@@ -674,4 +738,54 @@ pub async fn krachtlijnen(State(state): State<AppState>, ctx: Ctx) -> Result<Res
         })
         .collect();
     render(&KrachtlijnenPage { ctx, lines })
+}
+
+/// `POST /practices/{id}/links`: links the practice to an initiative (`kind=initiative`) or
+/// a signal dossier (`kind=signal_dossier`), or removes that link (`remove=1`). For the
+/// organisation and the reviewers of its region; a dossier only for those who read dossiers.
+pub async fn link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    f: Fields,
+) -> Result<Response, AppError> {
+    let user = ctx.require_user()?.clone();
+    let p = store::get(&state.db, id).await?;
+    if !may_link(&ctx, &p) {
+        // An unpublished practice of someone else is not found, as on its page.
+        return Err(if p.status() == Some(PracticeStatus::Published) {
+            AppError::Forbidden("error-forbidden")
+        } else {
+            AppError::NotFound
+        });
+    }
+    let kind = store::LinkKind::parse(f.get("kind"));
+    if kind == Some(store::LinkKind::SignalDossier) && !dossier_reader(&ctx) {
+        return Err(AppError::Forbidden("error-forbidden"));
+    }
+    let field = match kind {
+        Some(store::LinkKind::SignalDossier) => "dossier",
+        _ => "initiative",
+    };
+    let mut errs = FieldErrors::new();
+    match (kind, f.get("target").trim().parse::<i64>()) {
+        (None, _) | (_, Err(_)) => errs.push(field, "choice_invalid"),
+        (Some(kind), Ok(target)) if f.get("remove") == "1" => {
+            store::remove_link(&state.db, &user.actor, id, kind, target).await?;
+            ctx.flash("flash-saved").await;
+            return Ok(Redirect::to(&format!("/practices/{id}#links")).into_response());
+        }
+        (Some(kind), Ok(target)) => {
+            match store::add_link(&state.db, &user.actor, id, kind, target).await {
+                Ok(()) => {
+                    ctx.flash("flash-saved").await;
+                    return Ok(Redirect::to(&format!("/practices/{id}#links")).into_response());
+                }
+                Err(StoreError::Refused(code)) => errs.push(field, code),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    let page = show_page(&state, ctx, p, Fields::default(), errs).await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }

@@ -208,6 +208,10 @@ struct DossierPage {
     today: String,
     people: i64,
     orgs: i64,
+    /// Published practices linked to this dossier.
+    practices: Vec<sterk_store::practices::Linked>,
+    /// Meetings that discussed it and that the reader may open: id, date, title.
+    meetings: Vec<(i64, String, String)>,
 }
 
 impl DossierPage {
@@ -251,7 +255,31 @@ async fn dossier_page(
     orgs.sort_unstable();
     orgs.dedup();
     let state_ = d.state();
+    let practices = sterk_store::practices::published_linked_to(
+        &state.db,
+        sterk_store::practices::LinkKind::SignalDossier,
+        id,
+    )
+    .await?;
+    let bodies = sterk_store::platform::bodies(&state.db).await?;
+    let meetings = sterk_store::platform::meetings_discussing(
+        &state.db,
+        sterk_store::platform::LinkKind::SignalDossier,
+        id,
+    )
+    .await?
+    .into_iter()
+    .filter(|(_, body, _, _)| {
+        bodies
+            .iter()
+            .find(|b| b.id == *body)
+            .is_some_and(|b| crate::platform::bodies::can_view(&ctx, b.platform_id))
+    })
+    .map(|(m, _, on, title)| (m, on, title))
+    .collect();
     Ok(DossierPage {
+        practices,
+        meetings,
         names: Names::new(state, &ctx, &platforms),
         can_manage: may(&ctx, Action::ManageDossier, &d) && !state_.next().is_empty(),
         can_review: ctx.can(Action::ReviewDossier, Resource::Platform(d.platform_id))
