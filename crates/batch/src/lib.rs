@@ -305,7 +305,8 @@ fn read_blocks(
                 Some((rec, line)) => {
                     let id = nth_field(rec, layout.hh_id, &mut scratch);
                     if !id.is_empty() && max.as_deref().is_none_or(|m| cmp_id(id, m).is_gt()) {
-                        max = Some(id.to_vec());
+                        // Reuses the buffer: no allocation per record.
+                        set_buf(&mut max, id);
                     }
                     b.push(rec, line);
                 }
@@ -322,7 +323,7 @@ fn read_blocks(
                         if !hh_eof && max.as_deref().is_none_or(|m| cmp_id(id, m).is_gt()) {
                             break;
                         }
-                        last_person = Some(id.to_vec());
+                        set_buf(&mut last_person, id);
                         p.push(rec, line);
                     }
                 }

@@ -275,36 +275,17 @@ fn blame(nodes: &[Node], root: u32, val: &impl Fn(u32) -> Cell) -> u128 {
     out
 }
 
-/// True when some missing input makes node `root` unknown: the same walk as
-/// [`blame`], stopping at the first input found.
-fn blame_any(nodes: &[Node], root: u32, val: &impl Fn(u32) -> Cell) -> bool {
-    if val(root).is_some() {
-        return false;
-    }
-    let Some(node) = nodes.get(root as usize) else {
-        return false;
-    };
-    match *node {
-        Node::Input(_) => true,
-        Node::If(c, a, b) => match val(c) {
-            Some(0) => blame_any(nodes, b, val),
-            Some(_) => blame_any(nodes, a, val),
-            None => [c, a, b].iter().any(|&x| blame_any(nodes, x, val)),
-        },
-        _ => crate::model::children(node)
-            .into_iter()
-            .flatten()
-            .any(|x| blame_any(nodes, x, val)),
-    }
-}
-
 /// Status and amount only: exactly `decide(..).status` and `.amount`, without
 /// reasons, missing inputs or allocation (the screening path).
 #[inline]
+///
+/// `blamed(n)` is true when some missing input makes node `n` unknown (the
+/// walk of [`blame`], stopping at the first input found), precomputed per
+/// node by [`BatchEvaluator::run_chunk`].
 fn decide_compact(
     r: &Right,
-    nodes: &[Node],
     val: impl Fn(u32) -> Cell,
+    blamed: impl Fn(u32) -> bool,
     ctx: &DateCtx,
 ) -> (Status, Option<i64>) {
     if let Some(a) = r.already
@@ -369,10 +350,8 @@ fn decide_compact(
                 unk = true;
                 if !unk_inputs {
                     unk_inputs = match &c.kind {
-                        CondKind::Test(n) | CondKind::FromDate(n) => blame_any(nodes, *n, &val),
-                        CondKind::AnyOf(routes) => {
-                            routes.iter().any(|ro| blame_any(nodes, ro.node, &val))
-                        }
+                        CondKind::Test(n) | CondKind::FromDate(n) => blamed(*n),
+                        CondKind::AnyOf(routes) => routes.iter().any(|ro| blamed(ro.node)),
                     };
                 }
             }
@@ -946,6 +925,10 @@ pub struct BatchEvaluator<'m> {
     /// True once the uniform nodes' columns hold their values (they are
     /// never overwritten, so later chunks skip them).
     uniform_filled: bool,
+    /// Per node and row (`node * CHUNK + row`), 1 when a missing input makes
+    /// the node unknown. Only filled for the compact path; uniform nodes have
+    /// no input below them, so theirs stay 0.
+    blamed: Vec<u8>,
 }
 
 impl<'m> BatchEvaluator<'m> {
@@ -972,7 +955,7 @@ impl<'m> BatchEvaluator<'m> {
         let mut start = 0;
         while start < n_rows {
             let len = CHUNK.min(n_rows - start);
-            self.run_chunk(cols, start, len);
+            self.run_chunk(cols, start, len, false);
             let buf = &self.buf;
             for (ri, r) in m.rights.iter().enumerate() {
                 for i in 0..len {
@@ -1006,15 +989,20 @@ impl<'m> BatchEvaluator<'m> {
             self.buf.resize(m.nodes.len() * CHUNK, None);
             self.uniform_filled = false;
         }
+        if self.blamed.len() != m.nodes.len() * CHUNK {
+            self.blamed.clear();
+            self.blamed.resize(m.nodes.len() * CHUNK, 0);
+        }
         let mut start = 0;
         while start < n_rows {
             let len = CHUNK.min(n_rows - start);
-            self.run_chunk(cols, start, len);
-            let buf = &self.buf;
+            self.run_chunk(cols, start, len, true);
+            let (buf, blamed) = (&self.buf, &self.blamed);
             for (ri, r) in m.rights.iter().enumerate() {
                 for i in 0..len {
                     let val = |n: u32| buf.get(n as usize * CHUNK + i).copied().flatten();
-                    let (s, a) = decide_compact(r, &m.nodes, val, &self.ctx);
+                    let bl = |n: u32| blamed.get(n as usize * CHUNK + i).is_some_and(|&b| b != 0);
+                    let (s, a) = decide_compact(r, val, bl, &self.ctx);
                     let k = (start + i) * nr + ri;
                     if let (Some(sl), Some(al)) = (status.get_mut(k), amount.get_mut(k)) {
                         *sl = s;
@@ -1028,7 +1016,9 @@ impl<'m> BatchEvaluator<'m> {
 
     /// Evaluates node by node over one chunk. Each arm is a tight loop over
     /// the same scalar operation the one-household evaluator uses.
-    fn run_chunk(&mut self, cols: &HouseholdColumns, start: usize, len: usize) {
+    /// With `with_blame`, also fills `blamed` for the chunk's rows (node by
+    /// node, children first, the same rule as [`blame`]).
+    fn run_chunk(&mut self, cols: &HouseholdColumns, start: usize, len: usize, with_blame: bool) {
         let ctx = &self.ctx;
         let skip_uniform = self.uniform_filled;
         for (k, node) in self.model.nodes.iter().enumerate() {
@@ -1115,6 +1105,50 @@ impl<'m> BatchEvaluator<'m> {
                     }
                 }
             }
+            if with_blame && !uniform {
+                let vals = &rest[..len];
+                let (bbefore, brest) = self.blamed.split_at_mut(k * CHUNK);
+                let bout = &mut brest[..len];
+                let bcol = |c: u32| -> &[u8] {
+                    let s = c as usize * CHUNK;
+                    bbefore.get(s..s + len).unwrap_or(&[])
+                };
+                match *node {
+                    Node::Input(_) => {
+                        for (b, v) in bout.iter_mut().zip(vals) {
+                            *b = u8::from(v.is_none());
+                        }
+                    }
+                    Node::If(c, a, b) => {
+                        let (vc, bc, ba, bb) = (col(c), bcol(c), bcol(a), bcol(b));
+                        for (i, (o, v)) in bout.iter_mut().zip(vals).enumerate() {
+                            let g = |s: &[u8]| s.get(i).copied().unwrap_or(0);
+                            *o = if v.is_some() {
+                                0
+                            } else {
+                                match vc.get(i).copied().flatten() {
+                                    Some(0) => g(bb),
+                                    Some(_) => g(ba),
+                                    None => g(bc) | g(ba) | g(bb),
+                                }
+                            };
+                        }
+                    }
+                    _ => {
+                        bout.fill(0);
+                        for ch in crate::model::children(node).into_iter().flatten() {
+                            for (o, &x) in bout.iter_mut().zip(bcol(ch)) {
+                                *o |= x;
+                            }
+                        }
+                        for (o, v) in bout.iter_mut().zip(vals) {
+                            if v.is_some() {
+                                *o = 0;
+                            }
+                        }
+                    }
+                }
+            }
         }
         self.uniform_filled = true;
     }
@@ -1141,6 +1175,7 @@ impl Model {
             buf: Vec::new(),
             uniform,
             uniform_filled: false,
+            blamed: Vec::new(),
         }
     }
 
