@@ -676,33 +676,53 @@ async fn figures_hide_small_cells_outside_the_organisation() {
 #[tokio::test]
 async fn who_may_do_what() {
     let app = TestApp::start().await;
+    let id = dossier_of_title(
+        &app,
+        "De huurpremie bereikt ouderen en mensen in armoede niet",
+    )
+    .await;
+    let document = format!("/dossiers/{id}/document");
+    let document_pdf = format!("/dossiers/{id}/document/pdf");
     let mut anon = app.client();
     assert_eq!(anon.get("/signalen").await.status, 200);
+    // A dossier under way has no public page.
+    assert_eq!(anon.get(&format!("/signalen/{id}")).await.status, 404);
+    assert_eq!(anon.get(&format!("/signalen/{id}/pdf")).await.status, 404);
     for path in [
         "/signals",
         "/signals/new",
         "/dossiers",
         "/signals/figures",
         "/signals/inbox",
+        &document,
+        &document_pdf,
     ] {
         let page = anon.get(path).await;
         assert!(matches!(page.status, 303 | 401), "{path}: {}", page.status);
     }
     let mut volunteer = app.login("vrijwilliger@buurtwerk-leuven.demo").await;
-    for path in ["/signals", "/signals/new", "/dossiers", "/signals/figures"] {
+    for path in [
+        "/signals",
+        "/signals/new",
+        "/dossiers",
+        "/signals/figures",
+        &document,
+        &document_pdf,
+    ] {
         assert_eq!(volunteer.get(path).await.status, 403, "{path}");
     }
     let mut chair = app.login(CHAIR).await;
     assert_eq!(chair.get("/signals/new").await.status, 403);
     assert_eq!(chair.get("/dossiers").await.status, 200);
+    assert_eq!(chair.get(&document).await.status, 200);
+    let mut coordinator = app.login(COORDINATOR).await;
+    assert_eq!(coordinator.get(&document).await.status, 200);
     let mut admin = app.login("admin@sterk.demo").await;
     assert_eq!(admin.get("/dossiers").await.status, 403);
+    assert_eq!(admin.get(&document).await.status, 403);
+    let mut keeting = app.login(KEETING).await;
+    assert_eq!(keeting.get(&document).await.status, 200);
     let mut worker = app.login(WORKER).await;
-    let id = dossier_of_title(
-        &app,
-        "De huurpremie bereikt ouderen en mensen in armoede niet",
-    )
-    .await;
     assert_eq!(
         worker
             .post(&format!("/dossiers/{id}/responses"), &[("responder", "x")])
