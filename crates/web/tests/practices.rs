@@ -511,6 +511,11 @@ async fn practices_link_to_initiatives_dossiers_and_meetings_in_both_directions(
         assert!(m.body.contains(&format!("/dossiers/{dossier}")));
         let d = chair.get(&format!("/dossiers/{dossier}")).await;
         assert!(d.body.contains("Overleg solidariteitsfonds"));
+        // The practice's page lists the meeting for the platform's people, not for visitors.
+        let page = chair.get(&format!("/practices/{practice}")).await;
+        assert!(page.body.contains("Overleg solidariteitsfonds"));
+        let page = anon.get(&format!("/practices/{practice}")).await;
+        assert!(!page.body.contains("Overleg solidariteitsfonds"));
         // The worker reads the dossier but not the platform's meetings.
         let d = worker.get(&format!("/dossiers/{dossier}")).await;
         assert!(!d.body.contains("Overleg solidariteitsfonds"));

@@ -304,6 +304,8 @@ struct ShowPage {
     initiative_choices: Vec<(i64, String)>,
     /// Dossiers to link: id, title.
     dossier_choices: Vec<(i64, String)>,
+    /// Meetings that discussed the practice and that the reader may open: id, date, title.
+    meetings: Vec<(i64, String, String)>,
 }
 
 /// Whether the signed-in person may link practice `p` to initiatives and dossiers: the
@@ -393,7 +395,24 @@ async fn show_page(
     } else {
         (Vec::new(), Vec::new())
     };
+    let bodies = sterk_store::platform::bodies(&state.db).await?;
+    let meetings = sterk_store::platform::meetings_discussing(
+        &state.db,
+        sterk_store::platform::LinkKind::Practice,
+        p.id,
+    )
+    .await?
+    .into_iter()
+    .filter(|(_, body, _, _)| {
+        bodies
+            .iter()
+            .find(|b| b.id == *body)
+            .is_some_and(|b| crate::platform::bodies::can_view(&ctx, b.platform_id))
+    })
+    .map(|(m, _, on, title)| (m, on, title))
+    .collect();
     Ok(ShowPage {
+        meetings,
         initiatives,
         dossiers,
         dossier_reader: reader,
