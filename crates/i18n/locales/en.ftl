@@ -559,6 +559,8 @@ screening-household = Household
 screening-rights-missed = Rights probably missed
 screening-count = Number
 screening-sort = Sort
+screening-filter-right = Only households missing this right
+screening-filter-all = All rights
 screening-errors = Rows with errors
 screening-errors-intro = { $count ->
     [one] { $count } row could not be read and was skipped; the rest was screened.

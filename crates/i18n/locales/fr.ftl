@@ -559,6 +559,8 @@ screening-household = Ménage
 screening-rights-missed = Droits probablement manqués
 screening-count = Nombre
 screening-sort = Trier
+screening-filter-right = Seulement les ménages à qui ce droit échappe
+screening-filter-all = Tous les droits
 screening-errors = Lignes en erreur
 screening-errors-intro = { $count ->
     [one] { $count } ligne n'a pas pu être lue et a été sautée ; le reste a été dépisté.

@@ -559,6 +559,8 @@ screening-household = Huishouden
 screening-rights-missed = Waarschijnlijk gemiste rechten
 screening-count = Aantal
 screening-sort = Sorteren
+screening-filter-right = Alleen wie dit recht mist
+screening-filter-all = Alle rechten
 screening-errors = Rijen met fouten
 screening-errors-intro = { $count ->
     [one] { $count } rij kon niet gelezen worden en is overgeslagen; de rest is gescreend.

@@ -183,27 +183,19 @@ pub async fn create_from_screening(
         return Err(StoreError::Refused("screening_not_done"));
     }
     check_workers(&mut tx, org, round.workers).await?;
-    let rows: Vec<(String, Option<i64>, String, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT r.household_ref, r.client_id, r.rights_missed, r.rights_count, r.missed_monthly_cents, r.missed_yearly_cents \
-         FROM screening_results r WHERE r.job_id = $1 AND r.org_id = $2 ORDER BY {}",
-        round.priority.order_by()
-    ))
-    .bind(job)
-    .bind(org)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows = crate::screening::load_results(&mut tx, job, org, None, round.priority).await?;
     if rows.is_empty() {
         return Err(StoreError::Refused("call_list_empty"));
     }
     let entries: Vec<NewEntry> = rows
         .into_iter()
-        .map(|(h, c, r, n, m, y)| NewEntry {
-            household_ref: h,
-            client_id: c,
-            rights_missed: r,
-            rights_count: n,
-            missed_monthly_cents: m,
-            missed_yearly_cents: y,
+        .map(|r| NewEntry {
+            household_ref: r.household_ref,
+            client_id: r.client_id,
+            rights_missed: r.rights_missed,
+            rights_count: r.rights_count,
+            missed_monthly_cents: r.missed_monthly_cents,
+            missed_yearly_cents: r.missed_yearly_cents,
         })
         .collect();
     let id = insert_round(&mut tx, actor, org, "screening", round).await?;

@@ -251,40 +251,160 @@ impl Priority {
             _ => Err("choice_invalid"),
         }
     }
-    pub(crate) fn order_by(self) -> &'static str {
-        match self {
-            Priority::Money => {
-                "(r.missed_monthly_cents * 12 + r.missed_yearly_cents) DESC, r.rights_count DESC, r.id"
-            }
-            Priority::Rights => {
-                "r.rights_count DESC, (r.missed_monthly_cents * 12 + r.missed_yearly_cents) DESC, r.id"
-            }
+}
+
+/// Rows per compressed block of results.
+pub const BLOCK_ROWS: usize = 4096;
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Encodes a block of results (length-prefixed strings, little-endian integers) and
+/// compresses it with lz4.
+fn encode_block(rows: &[NewResult]) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(rows.len() * 48);
+    for r in rows {
+        put_str(&mut raw, &r.household_ref);
+        raw.extend_from_slice(&r.client_id.unwrap_or(i64::MIN).to_le_bytes());
+        put_str(&mut raw, &r.rights_missed);
+        raw.extend_from_slice(&r.rights_count.to_le_bytes());
+        raw.extend_from_slice(&r.missed_monthly_cents.to_le_bytes());
+        raw.extend_from_slice(&r.missed_yearly_cents.to_le_bytes());
+    }
+    lz4_flex::compress_prepend_size(&raw)
+}
+
+struct Cursor<'a>(&'a [u8]);
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if self.0.len() < n {
+            return None;
         }
+        let (a, b) = self.0.split_at(n);
+        self.0 = b;
+        Some(a)
+    }
+    fn i64(&mut self) -> Option<i64> {
+        Some(i64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn str(&mut self) -> Option<String> {
+        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
     }
 }
 
-/// One page of a job's results, prioritised; the read is audited.
+/// Decodes a block written by [`encode_block`]; the rows get ids from the block's place in
+/// the job (`seq * BLOCK_ROWS + n + 1`). `None` for a damaged block (never a panic).
+fn decode_block(seq: i64, data: &[u8]) -> Option<Vec<ResultRow>> {
+    // A block never holds more than BLOCK_ROWS rows of a few hundred bytes.
+    if data.len() >= 4 {
+        let size = u32::from_le_bytes(data[..4].try_into().ok()?) as usize;
+        if size > BLOCK_ROWS * 4096 {
+            return None;
+        }
+    }
+    let raw = lz4_flex::decompress_size_prepended(data).ok()?;
+    let mut c = Cursor(&raw);
+    let mut rows = Vec::new();
+    while !c.0.is_empty() {
+        let household_ref = c.str()?;
+        let client = c.i64()?;
+        let rights_missed = c.str()?;
+        rows.push(ResultRow {
+            id: seq
+                .saturating_mul(BLOCK_ROWS as i64)
+                .saturating_add(rows.len() as i64 + 1),
+            household_ref,
+            client_id: (client != i64::MIN).then_some(client),
+            rights_missed,
+            rights_count: c.i64()?,
+            missed_monthly_cents: c.i64()?,
+            missed_yearly_cents: c.i64()?,
+        });
+    }
+    Some(rows)
+}
+
+/// Every result of job `job` (of `org`), optionally only the households missing `right`, in
+/// the order of `priority`: decoded from the job's blocks (and the rows of a job screened
+/// before blocks existed).
+pub(crate) async fn load_results(
+    conn: &mut sqlx::AnyConnection,
+    job: i64,
+    org: i64,
+    right: Option<&str>,
+    priority: Priority,
+) -> Result<Vec<ResultRow>, StoreError> {
+    let mut rows: Vec<ResultRow> = sqlx::query_as(
+        "SELECT r.id, r.household_ref, r.client_id, r.rights_missed, r.rights_count, r.missed_monthly_cents, r.missed_yearly_cents \
+         FROM screening_results r WHERE r.job_id = $1 AND r.org_id = $2",
+    )
+    .bind(job)
+    .bind(org)
+    .fetch_all(&mut *conn)
+    .await?;
+    let pattern = right.map(|r| format!("%;{r};%"));
+    let blocks: Vec<(i64, Vec<u8>)> = sqlx::query_as(
+        "SELECT seq, data FROM screening_blocks WHERE job_id = $1 AND org_id = $2 AND ($3 = '' OR rights LIKE $3) ORDER BY seq",
+    )
+    .bind(job)
+    .bind(org)
+    .bind(pattern.as_deref().unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    for (seq, data) in blocks {
+        rows.extend(decode_block(seq, &data).ok_or(StoreError::Refused("results_damaged"))?);
+    }
+    if let Some(r) = right {
+        rows.retain(|x| x.rights().contains(&r));
+    }
+    let money = |x: &ResultRow| {
+        x.missed_monthly_cents
+            .saturating_mul(12)
+            .saturating_add(x.missed_yearly_cents)
+    };
+    match priority {
+        Priority::Money => rows.sort_by(|a, b| {
+            money(b)
+                .cmp(&money(a))
+                .then(b.rights_count.cmp(&a.rights_count))
+                .then(a.id.cmp(&b.id))
+        }),
+        Priority::Rights => rows.sort_by(|a, b| {
+            b.rights_count
+                .cmp(&a.rights_count)
+                .then(money(b).cmp(&money(a)))
+                .then(a.id.cmp(&b.id))
+        }),
+    }
+    Ok(rows)
+}
+
+/// One page of a job's results, prioritised, optionally only the households missing
+/// `right`, with the number of results (after the filter); the read is audited.
 pub async fn results(
     db: &Db,
     actor: &Actor,
     id: i64,
     priority: Priority,
+    right: Option<&str>,
     offset: i64,
     limit: i64,
-) -> Result<Vec<ResultRow>, StoreError> {
+) -> Result<(Vec<ResultRow>, i64), StoreError> {
     let org = org_of(actor)?;
     get_job(db, actor, id).await?;
-    let rows = sqlx::query_as(&format!(
-        "SELECT r.id, r.household_ref, r.client_id, r.rights_missed, r.rights_count, r.missed_monthly_cents, r.missed_yearly_cents \
-         FROM screening_results r WHERE r.job_id = $1 AND r.org_id = $2 ORDER BY {} LIMIT $3 OFFSET $4",
-        priority.order_by()
-    ))
-    .bind(id)
-    .bind(org)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(db.reader())
-    .await?;
+    let mut conn = db.reader().acquire().await?;
+    let all = load_results(&mut conn, id, org, right, priority).await?;
+    let total = all.len() as i64;
+    let rows: Vec<ResultRow> = all
+        .into_iter()
+        .skip(usize::try_from(offset.max(0)).unwrap_or(0))
+        .take(usize::try_from(limit.max(0)).unwrap_or(0))
+        .collect();
+    drop(conn);
     let detail = format!("offset={offset}");
     audit::record_now(
         db,
@@ -298,7 +418,7 @@ pub async fn results(
         },
     )
     .await?;
-    Ok(rows)
+    Ok((rows, total))
 }
 
 /// Deletes a job with its errors and results (call rounds made from it keep their lists);
@@ -315,6 +435,7 @@ pub async fn delete_job(db: &Db, actor: &Actor, id: i64) -> Result<String, Store
     let (key,) = found.ok_or(StoreError::NotFound)?;
     for sql in [
         "DELETE FROM screening_results WHERE job_id = $1",
+        "DELETE FROM screening_blocks WHERE job_id = $1",
         "DELETE FROM screening_errors WHERE job_id = $1",
         "UPDATE call_rounds SET job_id = NULL WHERE job_id = $1",
         "DELETE FROM screening_jobs WHERE id = $1",
@@ -389,10 +510,12 @@ pub async fn claim(
         .execute(&mut *tx)
         .await?;
     // Never any: results are only written with `done`. Kept as a guard.
-    sqlx::query("DELETE FROM screening_results WHERE job_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    for sql in [
+        "DELETE FROM screening_results WHERE job_id = $1",
+        "DELETE FROM screening_blocks WHERE job_id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+    }
     let job: JobRow = sqlx::query_as(&format!("{SELECT_JOB} WHERE j.id = $1"))
         .bind(id)
         .fetch_one(&mut *tx)
@@ -550,7 +673,9 @@ pub struct Totals {
     pub error_count: i64,
 }
 
-/// The import of a job's results: one transaction, committed together with `done`.
+/// The import of a job's results: one transaction, committed together with `done`. The
+/// results are written in lz4-compressed blocks of [`BLOCK_ROWS`] households
+/// (`screening_blocks`), in the order they come.
 pub struct Import {
     tx: Tx,
     id: i64,
@@ -560,10 +685,8 @@ pub struct Import {
     monthly: i64,
     yearly: i64,
     batch: Vec<NewResult>,
+    seq: i64,
 }
-
-/// Rows per multi-row INSERT (7 parameters each).
-const IMPORT_BATCH: usize = 500;
 
 impl Import {
     /// Starts the import of job `id` (of organisation `org`) for `runner`.
@@ -576,7 +699,8 @@ impl Import {
             households: 0,
             monthly: 0,
             yearly: 0,
-            batch: Vec::with_capacity(IMPORT_BATCH),
+            batch: Vec::with_capacity(BLOCK_ROWS),
+            seq: 0,
         })
     }
 
@@ -586,7 +710,7 @@ impl Import {
         self.monthly = self.monthly.saturating_add(row.missed_monthly_cents);
         self.yearly = self.yearly.saturating_add(row.missed_yearly_cents);
         self.batch.push(row);
-        if self.batch.len() >= IMPORT_BATCH {
+        if self.batch.len() >= BLOCK_ROWS {
             self.flush().await?;
         }
         Ok(())
@@ -596,35 +720,28 @@ impl Import {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let mut sql = String::from(
-            "INSERT INTO screening_results (job_id, org_id, household_ref, client_id, rights_missed, rights_count, missed_monthly_cents, missed_yearly_cents) VALUES ",
-        );
-        for i in 0..self.batch.len() {
-            let b = i * 6;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "($1, $2, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8
-            ));
-        }
-        let mut q = sqlx::query(&sql).bind(self.id).bind(self.org);
-        for r in &self.batch {
-            q = q
-                .bind(&r.household_ref)
-                .bind(r.client_id)
-                .bind(&r.rights_missed)
-                .bind(r.rights_count)
-                .bind(r.missed_monthly_cents)
-                .bind(r.missed_yearly_cents);
-        }
-        q.execute(&mut *self.tx).await?;
+        let mut rights: Vec<&str> = self
+            .batch
+            .iter()
+            .flat_map(|r| r.rights_missed.split(';'))
+            .filter(|r| !r.is_empty())
+            .collect();
+        rights.sort_unstable();
+        rights.dedup();
+        let rights = format!(";{};", rights.join(";"));
+        let data = encode_block(&self.batch);
+        sqlx::query(
+            "INSERT INTO screening_blocks (job_id, org_id, seq, row_count, rights, data) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(self.id)
+        .bind(self.org)
+        .bind(self.seq)
+        .bind(self.batch.len() as i64)
+        .bind(rights)
+        .bind(data)
+        .execute(&mut *self.tx)
+        .await?;
+        self.seq += 1;
         self.batch.clear();
         Ok(())
     }
@@ -742,4 +859,50 @@ pub async fn client_population(
     )
     .await?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_block_reads_back_what_was_written_and_damage_is_no_panic() {
+        let rows: Vec<NewResult> = (0..3000)
+            .map(|i| NewResult {
+                household_ref: format!("h,\"{i}\"\n"),
+                client_id: (i % 2 == 0).then_some(i),
+                rights_missed: if i % 3 == 0 {
+                    "igo;mvv".into()
+                } else {
+                    "igo".into()
+                },
+                rights_count: 1 + i64::from(i % 3 == 0),
+                missed_monthly_cents: i * 100,
+                missed_yearly_cents: -i,
+            })
+            .collect();
+        let data = encode_block(&rows);
+        assert!(data.len() < 3000 * 20, "compressed: {} bytes", data.len());
+        let back = decode_block(2, &data).unwrap();
+        assert_eq!(back.len(), rows.len());
+        for (a, b) in rows.iter().zip(&back) {
+            assert_eq!(a.household_ref, b.household_ref);
+            assert_eq!(a.client_id, b.client_id);
+            assert_eq!(a.rights_missed, b.rights_missed);
+            assert_eq!(a.rights_count, b.rights_count);
+            assert_eq!(a.missed_monthly_cents, b.missed_monthly_cents);
+            assert_eq!(a.missed_yearly_cents, b.missed_yearly_cents);
+        }
+        assert_eq!(back[0].id, 2 * BLOCK_ROWS as i64 + 1);
+        for cut in [0, 1, 3, 4, 10, data.len() / 2, data.len() - 1] {
+            let _ = decode_block(0, &data[..cut]);
+        }
+        let mut bad = data.clone();
+        for b in bad.iter_mut().skip(4).step_by(7) {
+            *b ^= 0x5a;
+        }
+        let _ = decode_block(0, &bad);
+        assert!(decode_block(0, &[0xff, 0xff, 0xff, 0x7f, 1, 2, 3]).is_none());
+    }
 }

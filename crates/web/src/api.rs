@@ -890,11 +890,12 @@ pub async fn screening_results(
     user.authorize(Action::ListClients, Resource::Org(user.org()?))?;
     let priority = sterk_store::screening::Priority::parse(&p.priority)
         .unwrap_or(sterk_store::screening::Priority::Money);
-    let rows = sterk_store::screening::results(
+    let (rows, _) = sterk_store::screening::results(
         &state.db,
         &user.actor,
         id,
         priority,
+        None,
         p.offset.max(0),
         p.limit.unwrap_or(1000).clamp(1, 10_000),
     )

@@ -370,7 +370,9 @@ pub async fn show(
     let job = store::get_job(&state.db, &user.actor, id).await?;
     let errors = store::job_errors(&state.db, &user.actor, id, 200).await?;
     let top = if job.status == "done" {
-        store::results(&state.db, &user.actor, id, Priority::Money, 0, 10).await?
+        store::results(&state.db, &user.actor, id, Priority::Money, None, 0, 10)
+            .await?
+            .0
     } else {
         Vec::new()
     };
@@ -395,6 +397,9 @@ pub struct ResultsQuery {
     /// Page, from 1.
     #[serde(default)]
     pub page: Option<i64>,
+    /// Only the households missing this right (a right's id; empty: all).
+    #[serde(default)]
+    pub right: String,
 }
 
 #[derive(Template)]
@@ -405,6 +410,12 @@ struct ResultsPage {
     job: JobRow,
     rows: Vec<ResultRow>,
     priority: String,
+    /// The right filtered on (empty: all).
+    right: String,
+    /// The rights to filter on: (id, name).
+    rights: Vec<(String, String)>,
+    /// How many households the filter keeps.
+    total: i64,
     page: i64,
     pages: i64,
     offset: i64,
@@ -422,18 +433,49 @@ pub async fn results(
     let (_, user) = ctx.authorize_own(Action::ListClients)?;
     let job = store::get_job(&state.db, &user.actor, id).await?;
     let priority = Priority::parse(&q.priority).unwrap_or(Priority::Money);
-    let pages = ((job.households_non_take_up + PAGE - 1) / PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
-    let offset = (page - 1) * PAGE;
-    let rows = store::results(&state.db, &user.actor, id, priority, offset, PAGE).await?;
+    // Only a right of the model is a filter; anything else shows every household.
+    let right = state
+        .rights
+        .model
+        .right(q.right.trim())
+        .map(|r| r.id.clone())
+        .unwrap_or_default();
+    let page = q.page.unwrap_or(1).max(1);
+    let offset = (page - 1).saturating_mul(PAGE);
+    let (rows, total) = store::results(
+        &state.db,
+        &user.actor,
+        id,
+        priority,
+        Some(right.as_str()).filter(|r| !r.is_empty()),
+        offset,
+        PAGE,
+    )
+    .await?;
+    let pages = ((total + PAGE - 1) / PAGE).max(1);
+    let page = page.min(pages);
+    let names = right_names(&state, ctx.lang);
+    let rights = state
+        .rights
+        .model
+        .rights
+        .iter()
+        .map(|r| {
+            (
+                r.id.clone(),
+                names.get(&r.id).cloned().unwrap_or_else(|| r.id.clone()),
+            )
+        })
+        .collect();
     render(&ResultsPage {
-        show: Show {
-            names: right_names(&state, ctx.lang),
-        },
+        show: Show { names },
         ctx,
         job,
         rows,
         priority: priority.code().to_owned(),
+        right,
+        rights,
+        total,
         page,
         pages,
         offset,
