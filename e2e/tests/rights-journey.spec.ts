@@ -40,8 +40,8 @@ async function waitUntilDone(page: Page, lang: Lang): Promise<void> {
   throw new Error('the screening did not finish in a minute');
 }
 
-/** axe needs JavaScript in the page: the run without JavaScript checks the same pages
- * behaviour, and the run with it checks them with axe. */
+/** axe needs JavaScript in the page: the run without JavaScript walks the same pages
+ * without it, and the run with JavaScript checks each of them with axe. */
 async function axeIf(js: boolean, page: Page, label: string): Promise<void> {
   if (js) await expectAxeClean(page, label);
 }
