@@ -3,7 +3,8 @@
 // round from it, reach a household (it becomes a client with consent and follow-ups),
 // follow one right until it is granted and another until it is refused, make a signal
 // candidate of the refusal, and see it all in the take-up figures. Every page is checked
-// with axe. Plain form posts: the journey needs no JavaScript.
+// with axe. Plain form posts: the journey needs no JavaScript, and runs once with it and
+// once without it in each language.
 import { test, expect, type Page } from '@playwright/test';
 import { login, visit, submit, expectAxeClean, t, unique, type Lang } from './support';
 
@@ -39,13 +40,22 @@ async function waitUntilDone(page: Page, lang: Lang): Promise<void> {
   throw new Error('the screening did not finish in a minute');
 }
 
+/** axe needs JavaScript in the page: the run without JavaScript walks the same pages
+ * without it, and the run with JavaScript checks each of them with axe. */
+async function axeIf(js: boolean, page: Page, label: string): Promise<void> {
+  if (js) await expectAxeClean(page, label);
+}
+
+for (const js of [true, false]) {
 for (const lang of ['nl', 'fr'] as Lang[]) {
-  test(`from a screening through a call round to a granted right and a signal candidate (${lang})`, async ({ page }) => {
+  test.describe(js ? 'with JavaScript' : 'without JavaScript', () => {
+  test.use({ javaScriptEnabled: js });
+  test(`from a screening through a call round to a granted right and a signal candidate (${lang}${js ? '' : ', no JavaScript'})`, async ({ page }) => {
     await login(page, 'worker', lang);
 
     // Upload: the job starts and shows its progress, then its results and the bad row.
     await visit(page, '/screenings');
-    await expectAxeClean(page, `screenings (${lang})`);
+    await axeIf(js, page, `screenings (${lang})`);
     await page.locator('#households').setInputFiles({
       name: 'bevolking.csv',
       mimeType: 'text/csv',
@@ -53,33 +63,42 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
     });
     expect(await submit(page, page.locator('form[action^="/screenings/upload"] button[type="submit"]'))).toBe(303);
     await expect(page).toHaveURL(/\/screenings\/\d+$/);
-    await expectAxeClean(page, `screening job, running or done (${lang})`);
+    await axeIf(js, page, `screening job, running or done (${lang})`);
     await waitUntilDone(page, lang);
     await expect(page.locator('#errors-h')).toHaveText(t('screening-errors', {}, lang));
     await expect(page.locator('section[aria-labelledby="errors-h"] tbody tr')).toHaveCount(1);
-    await expectAxeClean(page, `screening job, done (${lang})`);
+    await axeIf(js, page, `screening job, done (${lang})`);
+    const jobUrl = page.url();
+
+    // The results, read from the screening's compressed blocks, filtered on one right.
+    const job = new URL(jobUrl).pathname;
+    expect((await visit(page, `${job}/results?right=igo`)).status()).toBe(200);
+    await expect(page.locator('#right')).toHaveValue('igo');
+    expect(await page.locator('main table tbody tr').count()).toBeGreaterThan(0);
+    await axeIf(js, page, `screening results for one right (${lang})`);
+    await visit(page, job);
 
     // A call round from the screening, for this worker.
     await page.locator('a[href^="/callrounds/new?job="]').click();
-    await expectAxeClean(page, `new call round (${lang})`);
+    await axeIf(js, page, `new call round (${lang})`);
     const roundName = unique(lang === 'nl' ? 'Belronde senioren' : 'Tournée seniors');
     await page.locator('#name').fill(roundName);
     await page.locator('#workers').check();
     expect(await submit(page, page.locator('main form[action="/callrounds"] button[type="submit"]'))).toBe(303);
     await expect(page).toHaveURL(/\/callrounds\/\d+$/);
     await expect(page.locator('h1')).toContainText(roundName);
-    await expectAxeClean(page, `call round (${lang})`);
+    await axeIf(js, page, `call round (${lang})`);
     const roundUrl = page.url();
 
     // The printable call list.
     const round = new URL(roundUrl).pathname;
     expect((await visit(page, `${round}/print`)).status()).toBe(200);
-    await expectAxeClean(page, `printed call list (${lang})`);
+    await axeIf(js, page, `printed call list (${lang})`);
     await visit(page, round);
 
     // Reach the first household: it becomes a client with consent and follow-ups.
     await page.locator('main table a[href*="/entries/"]').first().click();
-    await expectAxeClean(page, `call entry (${lang})`);
+    await axeIf(js, page, `call entry (${lang})`);
     await page.locator('input[name="outcome"][value="reached"]').check();
     const person = unique(lang === 'nl' ? 'Meneer B.' : 'Monsieur B.');
     await page.locator('#name').fill(person);
@@ -88,7 +107,7 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
     expect(await submit(page, save)).toBe(303);
     await expect(page).toHaveURL(/\/clients\/\d+\/rights$/);
     await expect(page.locator('.flash')).toHaveText(t('flash-call-reached', {}, lang));
-    await expectAxeClean(page, `follow-ups of the reached person (${lang})`);
+    await axeIf(js, page, `follow-ups of the reached person (${lang})`);
     const followups = page.locator('article.followup');
     // The household was found with several probable rights (IGO and more, at 82 with a
     // small pension): each is followed up.
@@ -108,7 +127,7 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
     await form.locator('input[name="amount"]').fill('312,45');
     expect(await submit(page, form.locator('button[type="submit"]'))).toBe(303);
     await expect(page.locator(`#${firstId} h3`)).toContainText(t('followup-status-granted', {}, lang));
-    await expectAxeClean(page, `a granted right (${lang})`);
+    await axeIf(js, page, `a granted right (${lang})`);
 
     // The second right: applied, refused without a reason (named on the field), refused
     // with a reason, then a signal candidate from the refusal.
@@ -124,7 +143,7 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
       await form.locator('select[name="to"]').selectOption('refused');
       await form.locator('input[name="on"]').fill(today());
       expect(await submit(page, form.locator('button[type="submit"]'))).toBe(422);
-      await expectAxeClean(page, `a refusal without its reason (${lang})`);
+      await axeIf(js, page, `a refusal without its reason (${lang})`);
       form = page.locator(`#${secondId} form[action*="/followups/"]`).first();
       await form.locator('select[name="to"]').selectOption('refused');
       await form.locator('input[name="on"]').fill(today());
@@ -138,7 +157,7 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
           : 'La preuve de revenus devait être remise sur papier alors que le bureau ne travaille qu’en ligne.',
       );
       expect(await submit(page, signal.locator('button[type="submit"]'))).toBe(303);
-      await expectAxeClean(page, `after a signal candidate (${lang})`);
+      await axeIf(js, page, `after a signal candidate (${lang})`);
     }
 
     // The take-up figures of the organisation show the grant; the regional view hides
@@ -146,9 +165,11 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
     await visit(page, '/rights/figures');
     await expect(page.locator('h1')).toHaveText(t('figures-title', {}, lang));
     await expect(page.locator('svg.chart')).toHaveCount(2);
-    await expectAxeClean(page, `take-up figures, own organisation (${lang})`);
+    await axeIf(js, page, `take-up figures, own organisation (${lang})`);
     await visit(page, '/rights/figures?scope=platform:oost-vlaanderen');
     await expect(page.locator('p.note')).toHaveText(t('figures-outside-note', {}, lang));
-    await expectAxeClean(page, `take-up figures, region (${lang})`);
+    await axeIf(js, page, `take-up figures, region (${lang})`);
   });
+  });
+}
 }
