@@ -73,7 +73,7 @@ run_backend() {
   log="$WORK/server-$name.log"
   echo
   echo "==> e2e on $name (http://127.0.0.1:$port)"
-  STERK_DATABASE_URL="$url" "$STERK_BIN" serve --demo --addr "127.0.0.1:$port" >"$log" 2>&1 &
+  STERK_DATA_DIR="$WORK/data-$name" STERK_DATABASE_URL="$url" "$STERK_BIN" serve --demo --addr "127.0.0.1:$port" >"$log" 2>&1 &
   SERVER_PID=$!
   local up=""
   for _ in $(seq 1 300); do

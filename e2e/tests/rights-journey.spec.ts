@@ -9,15 +9,15 @@ import { test, expect, type Page } from '@playwright/test';
 import { login, visit, submit, expectAxeClean, t, unique, type Lang } from './support';
 
 const HEADER =
-  'household_id,region,applicant_age,partner,dependent_children,other_adults,monthly_pension,receives_igo,legal_residence';
+  'household_id,region,applicant_age,partner,dependent_children,other_adults,monthly_pension,receives_igo,legal_residence,annual_net_income,receives_vt,annual_health_copayments';
 
 function population(): string {
   const rows = [
-    '1,flanders,82,false,0,0,90000,false,true',
-    '2,flanders,abc,false,0,0,90000,false,true',
-    '3,flanders,75,false,0,0,80000,false,true',
-    '4,flanders,88,false,0,0,70000,false,true',
-    '5,brussels,90,false,0,0,70000,false,true',
+    '1,flanders,82,false,0,0,90000,false,true,1080000,false,120000',
+    '2,flanders,abc,false,0,0,90000,false,true,1080000,false,120000',
+    '3,flanders,75,false,0,0,80000,false,true,960000,false,90000',
+    '4,flanders,88,false,0,0,70000,false,true,840000,false,110000',
+    '5,brussels,90,false,0,0,70000,false,true,840000,false,100000',
   ];
   return `${HEADER}\n${rows.join('\n')}\n`;
 }
@@ -109,8 +109,8 @@ for (const lang of ['nl', 'fr'] as Lang[]) {
     await expect(page.locator('.flash')).toHaveText(t('flash-call-reached', {}, lang));
     await axeIf(js, page, `follow-ups of the reached person (${lang})`);
     const followups = page.locator('article.followup');
-    // The household was found with several probable rights (IGO and more, at 82 with a
-    // small pension): each is followed up.
+    // The household was found with several probable rights (IGO at 82 with a small pension,
+    // and the maximumfactuur refund of health co-payments above the cap): each is followed up.
     expect(await followups.count()).toBeGreaterThan(1);
 
     // The first right: applied, then granted with an amount.
