@@ -105,10 +105,16 @@ fn main() -> ExitCode {
         Command::Rules(cmd) => rights::run_rules(cmd),
         other => {
             init_logs(&config);
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.enable_all();
+            if let Some(n) = std::env::var("STERK_GLOBAL_QUEUE_INTERVAL")
+                .ok()
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|n| *n > 0)
             {
+                builder.global_queue_interval(n);
+            }
+            let runtime = match builder.build() {
                 Ok(r) => r,
                 Err(e) => {
                     eprintln!("sterk: cannot start the runtime: {e}");

@@ -56,6 +56,8 @@ pub struct Db {
     write: AnyPool,
     backend: Backend,
     audit: crate::audit::Queue,
+    /// Organisation names for pick lists (see [`crate::orgs::names`]).
+    pub(crate) org_names: crate::orgs::NamesCache,
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -84,6 +86,7 @@ impl Db {
                 audit: crate::audit::Queue::start(pool.clone()),
                 write: pool,
                 backend: Backend::Postgres,
+                org_names: Default::default(),
             })
         } else if let Some(rest) = url
             .strip_prefix("sqlite://")
@@ -133,6 +136,7 @@ impl Db {
                 audit: crate::audit::Queue::start(write.clone()),
                 write,
                 backend: Backend::Sqlite,
+                org_names: Default::default(),
             })
         } else {
             Err(StoreError::Refused("database_url_unsupported"))

@@ -49,6 +49,7 @@ pub async fn create(db: &Db, actor: Option<i64>, org: &NewOrg) -> Result<i64, St
     let mut tx = db.begin().await?;
     let id = insert(&mut tx, actor, org).await?;
     tx.commit().await?;
+    db.org_names.clear();
     Ok(id)
 }
 
@@ -67,6 +68,7 @@ pub async fn create_with_admin(
     admin.org_id = Some(id);
     let account = crate::accounts::insert(&mut tx, actor, &admin, hash).await?;
     tx.commit().await?;
+    db.org_names.clear();
     Ok((id, account))
 }
 
@@ -145,11 +147,49 @@ pub struct OrgName {
     pub name: String,
 }
 
-/// Every organisation's id and name, by name (a light query for pick lists).
-pub async fn names(db: &Db) -> Result<Vec<OrgName>, StoreError> {
-    Ok(
-        sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
-            .fetch_all(db.reader())
-            .await?,
-    )
+/// How long [`names`] answers from memory before it reads the table again. Organisations
+/// created through this process are seen at once (the cache is cleared); one created by
+/// another process sharing the database (a second instance, `sterk` on the command line)
+/// appears in pick lists after at most this long.
+const NAMES_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// When the cached list was read, and the list.
+type CachedNames = Option<(std::time::Instant, std::sync::Arc<Vec<OrgName>>)>;
+
+/// The cached answer of [`names`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NamesCache(std::sync::Arc<std::sync::Mutex<CachedNames>>);
+
+impl NamesCache {
+    fn fresh(&self) -> Option<std::sync::Arc<Vec<OrgName>>> {
+        let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < NAMES_TTL)
+            .map(|(_, names)| names.clone())
+    }
+
+    fn store(&self, names: std::sync::Arc<Vec<OrgName>>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), names));
+    }
+
+    pub(crate) fn clear(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// Every organisation's id and name, by name (for pick lists such as the referral drop-down
+/// on every client page). Organisations are never renamed or deleted, so the list is kept in
+/// memory for [`NAMES_TTL`] instead of being read (200+ rows) on every page view.
+pub async fn names(db: &Db) -> Result<std::sync::Arc<Vec<OrgName>>, StoreError> {
+    if let Some(names) = db.org_names.fresh() {
+        return Ok(names);
+    }
+    let names: Vec<OrgName> = sqlx::query_as("SELECT id, name FROM organisations ORDER BY name")
+        .fetch_all(db.reader())
+        .await?;
+    let names = std::sync::Arc::new(names);
+    db.org_names.store(names.clone());
+    Ok(names)
 }

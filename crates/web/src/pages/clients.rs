@@ -327,8 +327,9 @@ async fn show_page(
     let consents = clients::consents(&state.db, &user.actor, id).await?;
     let orgs = orgs::names(&state.db)
         .await?
-        .into_iter()
+        .iter()
         .filter(|o| Some(o.id) != user.actor.org)
+        .cloned()
         .collect();
     Ok(ShowPage {
         ctx,

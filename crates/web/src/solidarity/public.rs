@@ -179,7 +179,7 @@ async fn help_page(
     errs: FieldErrors,
     notice: Option<&str>,
 ) -> Result<HelpPage, AppError> {
-    let orgs = orgs::names(&state.db).await?;
+    let orgs = orgs::names(&state.db).await?.as_ref().clone();
     let (parts, grid) = grid(&|k| p.t(k), parse_grid(&f));
     let notice = notice.map(|k| p.t(k));
     Ok(HelpPage {
@@ -335,7 +335,7 @@ async fn volunteer_page(
     errs: FieldErrors,
     notice: Option<&str>,
 ) -> Result<VolunteerPage, AppError> {
-    let orgs = orgs::names(&state.db).await?;
+    let orgs = orgs::names(&state.db).await?.as_ref().clone();
     let (parts, grid) = grid(&|k| p.t(k), parse_grid(&f));
     let notice = notice.map(|k| p.t(k));
     Ok(VolunteerPage {
