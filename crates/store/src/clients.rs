@@ -373,13 +373,18 @@ pub async fn list(
 /// Checks, inside `tx`, that a live (not erased) client `id` belongs to `org`.
 /// A client of `org` (not erased), read inside `tx`. The caller audits the read in the same
 /// transaction.
-pub(crate) async fn get_in_tx(tx: &mut Tx, id: i64, org: i64) -> Result<ClientRow, StoreError> {
+/// A live (not erased) client of `org`, read on `ex` (a transaction or a pool); not audited
+/// here: the caller records the read in the audit row of what it does with it.
+pub(crate) async fn get_live<'e, E>(ex: E, id: i64, org: i64) -> Result<ClientRow, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let row: Option<ClientRow> = sqlx::query_as(&format!(
         "{SELECT_CLIENT} WHERE c.id = $1 AND c.org_id = $2 AND c.erased_at IS NULL"
     ))
     .bind(id)
     .bind(org)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(ex)
     .await?;
     row.ok_or(StoreError::NotFound)
 }
@@ -581,13 +586,27 @@ pub async fn require_consent(
     recipient: Option<i64>,
     today: Date,
 ) -> Result<(), StoreError> {
+    require_consent_on(&mut **tx, client, purpose, recipient, today).await
+}
+
+/// [`require_consent`] on any executor (a transaction or a pool).
+pub(crate) async fn require_consent_on<'e, E>(
+    ex: E,
+    client: i64,
+    purpose: ConsentPurpose,
+    recipient: Option<i64>,
+    today: Date,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let rows: Vec<ConsentRow> = sqlx::query_as(
         "SELECT k.id, k.client_id, k.purpose, k.recipient_org_id, NULL AS recipient_name, k.method, k.given_on, k.expires_on, k.withdrawn_on, k.note, \
          k.recorded_by, NULL AS recorded_by_name, k.recorded_at FROM consents k WHERE k.client_id = $1 AND k.purpose = $2",
     )
     .bind(client)
     .bind(purpose.code())
-    .fetch_all(&mut **tx)
+    .fetch_all(ex)
     .await?;
     if rows
         .iter()

@@ -6,7 +6,7 @@
 //! checked in the transaction that stores it.
 
 use crate::audit::{self, Entry};
-use crate::clients::{ClientRow, require_consent};
+use crate::clients::ClientRow;
 use crate::{Db, StoreError, Tx, now_ms};
 use serde::Serialize;
 use sterk_domain::access::Actor;
@@ -36,8 +36,13 @@ pub struct CheckInput<'a> {
 }
 
 /// Stores a new check (`check = None`) or updates a draft of the same client; needs the
-/// `rights_check` consent on `today`. Returns the check's id and the client's record, read in
-/// the same transaction (the page of the step shows it; the check's audit row records it).
+/// `rights_check` consent on `today`. Returns the check's id and the client's record (the page
+/// of the step shows it; the check's audit row records the read).
+///
+/// The client's record and the consent are read first, side by side on the read pool, so the
+/// write transaction (one writer on SQLite, which every step of every worker waits for) holds
+/// only the write and its audit row. The write itself re-checks that the client is still a
+/// live client of the organisation, so a check is never stored for an erased record.
 pub async fn save_check(
     db: &Db,
     actor: &Actor,
@@ -48,15 +53,25 @@ pub async fn save_check(
 ) -> Result<(i64, ClientRow), StoreError> {
     let org = org_of(actor)?;
     let now = now_ms();
+    let (row, ()) = tokio::try_join!(
+        crate::clients::get_live(db.reader(), client, org),
+        crate::clients::require_consent_on(
+            db.reader(),
+            client,
+            ConsentPurpose::RightsCheck,
+            None,
+            today
+        ),
+    )?;
+    const LIVE: &str =
+        "EXISTS (SELECT 1 FROM clients WHERE id = $8 AND org_id = $9 AND erased_at IS NULL)";
     let mut tx = db.begin().await?;
-    let row = crate::clients::get_in_tx(&mut tx, client, org).await?;
-    require_consent(&mut tx, client, ConsentPurpose::RightsCheck, None, today).await?;
     let id = match check {
         Some(id) => {
-            let n = sqlx::query(
+            let n = sqlx::query(&format!(
                 "UPDATE rights_checks SET reference_date = $1, rules_version = $2, answers = $3, result = $4, finished = $5, updated_at = $6, rights_found = $10 \
-                 WHERE id = $7 AND client_id = $8 AND org_id = $9 AND finished = 0",
-            )
+                 WHERE id = $7 AND client_id = $8 AND org_id = $9 AND finished = 0 AND {LIVE}"
+            ))
             .bind(format_date(input.reference_date))
             .bind(input.rules_version)
             .bind(input.answers)
@@ -76,12 +91,10 @@ pub async fn save_check(
             id
         }
         None => {
-            let (id,): (i64,) = sqlx::query_as(
+            let inserted: Option<(i64,)> = sqlx::query_as(&format!(
                 "INSERT INTO rights_checks (org_id, client_id, reference_date, rules_version, answers, result, finished, created_by, created_at, updated_at, rights_found) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id",
-            )
-            .bind(org)
-            .bind(client)
+                 SELECT $9, $8, $1, $2, $3, $4, $5, $6, $7, $7, $10 WHERE {LIVE} RETURNING id"
+            ))
             .bind(format_date(input.reference_date))
             .bind(input.rules_version)
             .bind(input.answers)
@@ -89,10 +102,12 @@ pub async fn save_check(
             .bind(i64::from(input.finished))
             .bind(actor.account)
             .bind(now)
+            .bind(client)
+            .bind(org)
             .bind(input.rights_found)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
-            id
+            inserted.ok_or(StoreError::NotFound)?.0
         }
     };
     let action = if input.finished {
