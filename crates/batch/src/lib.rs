@@ -220,6 +220,51 @@ impl Recs {
     fn len(&self) -> usize {
         self.ends.len()
     }
+    fn clear(&mut self) {
+        self.data.clear();
+        self.ends.clear();
+        self.lines.clear();
+    }
+}
+
+/// Buffers handed back for reuse: the record buffers of a block (from the
+/// workers to the reader) and the result bytes (from the writer to the
+/// workers). Without them each block allocated fresh multi-megabyte vectors
+/// that grew by doubling (a copy at each step) and were faulted in page by
+/// page. At most the blocks in flight are pooled, so memory stays bounded.
+#[derive(Default)]
+struct Pools {
+    recs: Mutex<Vec<Recs>>,
+    bytes: Mutex<Vec<Vec<u8>>>,
+}
+
+impl Pools {
+    fn take_recs(&self) -> Recs {
+        self.recs
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_else(Recs::new)
+    }
+    fn put_recs(&self, mut r: Recs) {
+        r.clear();
+        if let Ok(mut v) = self.recs.lock() {
+            v.push(r);
+        }
+    }
+    fn take_bytes(&self) -> Vec<u8> {
+        self.bytes
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+    fn put_bytes(&self, mut b: Vec<u8>) {
+        b.clear();
+        if let Ok(mut v) = self.bytes.lock() {
+            v.push(b);
+        }
+    }
 }
 
 struct Block {
@@ -286,15 +331,18 @@ fn read_blocks(
     layout: &Layout,
     block: usize,
     tx: SyncSender<Block>,
+    pools: &Pools,
 ) -> Result<(), ScreenError> {
     let mut scratch = Fields::default();
     let mut max: Option<Vec<u8>> = None;
+    // `num_key(max)`: ids of digits compare as numbers without `cmp_id`'s scans.
+    let mut max_key: Option<u64> = None;
     let mut last_person: Option<Vec<u8>> = None;
     let p_id = layout.persons.as_ref().map_or(0, |p| p.id);
     for seq in 0.. {
         let prev_max = max.clone();
         let prev_person = last_person.clone();
-        let mut b = Recs::new();
+        let mut b = pools.take_recs();
         let mut hh_eof = false;
         while b.len() < block {
             match hh.peek()? {
@@ -304,23 +352,33 @@ fn read_blocks(
                 }
                 Some((rec, line)) => {
                     let id = nth_field(rec, layout.hh_id, &mut scratch);
-                    if !id.is_empty() && max.as_deref().is_none_or(|m| cmp_id(id, m).is_gt()) {
+                    let key = num_key(id);
+                    if !id.is_empty()
+                        && max
+                            .as_deref()
+                            .is_none_or(|m| cmp_keyed(id, key, m, max_key).is_gt())
+                    {
                         // Reuses the buffer: no allocation per record.
                         set_buf(&mut max, id);
+                        max_key = key;
                     }
                     b.push(rec, line);
                 }
             }
             hh.advance();
         }
-        let mut p = Recs::new();
+        let mut p = pools.take_recs();
         if let Some(ps) = persons.as_mut() {
             loop {
                 match ps.peek()? {
                     None => break,
                     Some((rec, line)) => {
                         let id = nth_field(rec, p_id, &mut scratch);
-                        if !hh_eof && max.as_deref().is_none_or(|m| cmp_id(id, m).is_gt()) {
+                        if !hh_eof
+                            && max
+                                .as_deref()
+                                .is_none_or(|m| cmp_keyed(id, num_key(id), m, max_key).is_gt())
+                        {
                             break;
                         }
                         set_buf(&mut last_person, id);
@@ -331,6 +389,8 @@ fn read_blocks(
             }
         }
         if b.len() == 0 && p.len() == 0 {
+            pools.put_recs(b);
+            pools.put_recs(p);
             break;
         }
         let blk = Block {
@@ -400,7 +460,7 @@ impl<'m> Worker<'m> {
         ntu
     }
 
-    fn process(&mut self, b: Block, mut sink: Sink) -> OutBlock {
+    fn process(&mut self, b: Block, mut sink: Sink, pools: &Pools) -> OutBlock {
         let l = self.layout;
         let mut errors = Vec::new();
         let mut hf = Fields::default();
@@ -597,9 +657,12 @@ impl<'m> Worker<'m> {
             pi += 1;
         }
         ntu += self.flush(&mut sink);
+        let households = b.hh.len() as u64;
+        pools.put_recs(b.hh);
+        pools.put_recs(b.persons);
         OutBlock {
             seq: b.seq,
-            households: b.hh.len() as u64,
+            households,
             persons: np as u64,
             screened,
             non_take_up: ntu,
@@ -711,8 +774,10 @@ pub fn screen(
         Writer::Parquet(_) => 1,
         Writer::None => 2,
     };
+    let pools = Pools::default();
+    let pools = &pools;
     let result = std::thread::scope(|s| -> Result<(), ScreenError> {
-        let reader = s.spawn(move || read_blocks(hh, persons, layout_ref, block, tx_in));
+        let reader = s.spawn(move || read_blocks(hh, persons, layout_ref, block, tx_in, pools));
         for _ in 0..threads {
             let rx = Arc::clone(&rx_in);
             let tx = tx_out.clone();
@@ -738,11 +803,11 @@ pub fn screen(
                     };
                     let Ok(b) = b else { return };
                     let sink = match sink_kind {
-                        0 => Sink::csv(),
+                        0 => Sink::Csv(pools.take_bytes()),
                         1 => Sink::arrow(model.rights.len()),
                         _ => Sink::None,
                     };
-                    if tx.send(w.process(b, sink)).is_err() {
+                    if tx.send(w.process(b, sink, pools)).is_err() {
                         return;
                     }
                 }
@@ -778,6 +843,9 @@ pub fn screen(
                     }
                     _ => Ok(()),
                 };
+                if let Sink::Csv(bytes) = std::mem::replace(&mut ob.sink, Sink::None) {
+                    pools.put_bytes(bytes);
+                }
                 if let Err(e) = r {
                     write_err = Some(e);
                     break;
