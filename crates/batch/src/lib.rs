@@ -234,21 +234,25 @@ impl Recs {
 /// page. At most the blocks in flight are pooled, so memory stays bounded.
 #[derive(Default)]
 struct Pools {
-    recs: Mutex<Vec<Recs>>,
+    /// Household records and person records apart (their sizes differ).
+    recs: [Mutex<Vec<Recs>>; 2],
     bytes: Mutex<Vec<Vec<u8>>>,
 }
 
+/// Index into [`Pools::recs`].
+const HH: usize = 0;
+const PERSONS: usize = 1;
+
 impl Pools {
-    fn take_recs(&self) -> Recs {
+    fn take_recs(&self, which: usize) -> Recs {
         self.recs
-            .lock()
-            .ok()
-            .and_then(|mut v| v.pop())
+            .get(which)
+            .and_then(|m| m.lock().ok().and_then(|mut v| v.pop()))
             .unwrap_or_else(Recs::new)
     }
-    fn put_recs(&self, mut r: Recs) {
+    fn put_recs(&self, which: usize, mut r: Recs) {
         r.clear();
-        if let Ok(mut v) = self.recs.lock() {
+        if let Some(Ok(mut v)) = self.recs.get(which).map(|m| m.lock()) {
             v.push(r);
         }
     }
@@ -332,6 +336,7 @@ fn read_blocks(
     block: usize,
     tx: SyncSender<Block>,
     pools: &Pools,
+    tokens: SyncSender<()>,
 ) -> Result<(), ScreenError> {
     let mut scratch = Fields::default();
     let mut max: Option<Vec<u8>> = None;
@@ -342,7 +347,7 @@ fn read_blocks(
     for seq in 0.. {
         let prev_max = max.clone();
         let prev_person = last_person.clone();
-        let mut b = pools.take_recs();
+        let mut b = pools.take_recs(HH);
         let mut hh_eof = false;
         while b.len() < block {
             match hh.peek()? {
@@ -367,7 +372,7 @@ fn read_blocks(
             }
             hh.advance();
         }
-        let mut p = pools.take_recs();
+        let mut p = pools.take_recs(PERSONS);
         if let Some(ps) = persons.as_mut() {
             loop {
                 match ps.peek()? {
@@ -389,8 +394,14 @@ fn read_blocks(
             }
         }
         if b.len() == 0 && p.len() == 0 {
-            pools.put_recs(b);
-            pools.put_recs(p);
+            pools.put_recs(HH, b);
+            pools.put_recs(PERSONS, p);
+            break;
+        }
+        // One token per block in flight (the writer takes it back once the
+        // block is written): memory stays bounded even when a worker stalls
+        // and later blocks wait in the reorder buffer.
+        if tokens.send(()).is_err() {
             break;
         }
         let blk = Block {
@@ -658,8 +669,8 @@ impl<'m> Worker<'m> {
         }
         ntu += self.flush(&mut sink);
         let households = b.hh.len() as u64;
-        pools.put_recs(b.hh);
-        pools.put_recs(b.persons);
+        pools.put_recs(HH, b.hh);
+        pools.put_recs(PERSONS, b.persons);
         OutBlock {
             seq: b.seq,
             households,
@@ -776,8 +787,12 @@ pub fn screen(
     };
     let pools = Pools::default();
     let pools = &pools;
+    // Blocks in flight at most: the input queue, one per worker, the output
+    // queue and a few waiting for their turn in the reorder buffer.
+    let (tok_tx, tok_rx) = sync_channel::<()>(3 * threads + 2);
     let result = std::thread::scope(|s| -> Result<(), ScreenError> {
-        let reader = s.spawn(move || read_blocks(hh, persons, layout_ref, block, tx_in, pools));
+        let reader =
+            s.spawn(move || read_blocks(hh, persons, layout_ref, block, tx_in, pools, tok_tx));
         for _ in 0..threads {
             let rx = Arc::clone(&rx_in);
             let tx = tx_out.clone();
@@ -846,6 +861,8 @@ pub fn screen(
                 if let Sink::Csv(bytes) = std::mem::replace(&mut ob.sink, Sink::None) {
                     pools.put_bytes(bytes);
                 }
+                // The block is written: the reader may start another one.
+                let _ = tok_rx.try_recv();
                 if let Err(e) = r {
                     write_err = Some(e);
                     break;
@@ -861,6 +878,8 @@ pub fn screen(
             }
         }
         drop(rx_out);
+        // A reader waiting for a token stops once the tokens are gone.
+        drop(tok_rx);
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(ScreenError::Header("the reader thread panicked".into())));

@@ -275,125 +275,183 @@ fn blame(nodes: &[Node], root: u32, val: &impl Fn(u32) -> Cell) -> u128 {
     out
 }
 
-/// Status and amount only: exactly `decide(..).status` and `.amount`, without
-/// reasons, missing inputs or allocation (the screening path).
-#[inline]
-///
-/// `blamed(n)` is true when some missing input makes node `n` unknown (the
-/// walk of [`blame`], stopping at the first input found), precomputed per
-/// node by [`BatchEvaluator::run_chunk`].
-fn decide_compact(
+// Per-row state of [`decide_chunk`].
+const D_DONE: u8 = 1;
+const D_UNK: u8 = 2;
+const D_UNK_INPUT: u8 = 4;
+const D_WAIT: u8 = 8;
+const D_UNVERIFIED: u8 = 16;
+const D_CAVEAT: u8 = 32;
+
+/// Status and amount only, for the rows `0..len` of a chunk of the batch
+/// evaluator: exactly `decide(..).status` and `.amount` of each row, without
+/// reasons, missing inputs or allocation (the screening path). Works
+/// condition by condition over the rows (columnar), with the per-row state
+/// in `flags`; `blamed` (node by row) is 1 when some missing input makes the
+/// node unknown (the walk of [`blame`], precomputed per node by
+/// [`BatchEvaluator::run_chunk`]).
+#[allow(clippy::too_many_arguments)]
+fn decide_chunk(
     r: &Right,
-    val: impl Fn(u32) -> Cell,
-    blamed: impl Fn(u32) -> bool,
+    vals: &[i64],
+    known: &[u8],
+    blamed: &[u8],
     ctx: &DateCtx,
-) -> (Status, Option<i64>) {
-    if let Some(a) = r.already
-        && matches!(val(a), Some(x) if x != 0)
-    {
-        return (Status::AlreadyReceives, None);
+    len: usize,
+    flags: &mut [u8; CHUNK],
+    res: &mut [(Status, Option<i64>); CHUNK],
+) {
+    let col = |n: u32| {
+        let s = n as usize * CHUNK;
+        (
+            vals.get(s..s + len).unwrap_or(&[]),
+            known.get(s..s + len).unwrap_or(&[]),
+            blamed.get(s..s + len).unwrap_or(&[]),
+        )
+    };
+    let unv = |params: u128| {
+        if params & ctx.unverified != 0 {
+            D_UNVERIFIED
+        } else {
+            0
+        }
+    };
+    let flags = &mut flags[..len.min(CHUNK)];
+    let res = &mut res[..len.min(CHUNK)];
+    flags.fill(0);
+    if let Some(a) = r.already {
+        let (v, k, _) = col(a);
+        for (((f, o), &x), &p) in flags.iter_mut().zip(res.iter_mut()).zip(v).zip(k) {
+            if p != 0 && x != 0 {
+                *f = D_DONE;
+                *o = (Status::AlreadyReceives, None);
+            }
+        }
     }
-    let mut relied = 0u128;
-    let (mut unk, mut unk_inputs, mut wait) = (false, false, false);
     for c in &r.conditions {
-        let v = match &c.kind {
-            CondKind::Test(n) => match val(*n) {
-                Some(x) if x != 0 => {
-                    relied |= c.params;
-                    Some(true)
-                }
-                Some(_) => Some(false),
-                None => None,
-            },
-            CondKind::AnyOf(routes) => {
-                let mut any_unknown = false;
-                let mut passed = false;
-                for ro in routes {
-                    match val(ro.node) {
-                        Some(x) if x != 0 => {
-                            // The first route with this slot is the one `decide` credits.
-                            relied |= routes
-                                .iter()
-                                .find(|r2| r2.slot == ro.slot)
-                                .map_or(0, |r2| r2.params);
-                            passed = true;
-                            break;
-                        }
-                        Some(_) => {}
-                        None => any_unknown = true,
+        match &c.kind {
+            CondKind::Test(n) => {
+                let pass = unv(c.params);
+                let (v, k, b) = col(*n);
+                for ((((f, o), &x), &p), &bl) in
+                    flags.iter_mut().zip(res.iter_mut()).zip(v).zip(k).zip(b)
+                {
+                    if *f & D_DONE != 0 {
+                        continue;
+                    }
+                    if p == 0 {
+                        *f |= D_UNK | if bl != 0 { D_UNK_INPUT } else { 0 };
+                    } else if x != 0 {
+                        *f |= pass;
+                    } else {
+                        *f = D_DONE;
+                        *o = (Status::NotEligible, None);
                     }
                 }
-                if passed {
-                    Some(true)
-                } else if any_unknown {
-                    None
-                } else {
-                    Some(false)
+            }
+            CondKind::FromDate(n) => {
+                let pass = unv(c.params);
+                let (v, k, b) = col(*n);
+                for (((f, &x), &p), &bl) in flags.iter_mut().zip(v).zip(k).zip(b) {
+                    if *f & D_DONE != 0 {
+                        continue;
+                    }
+                    if p == 0 {
+                        *f |= D_UNK | if bl != 0 { D_UNK_INPUT } else { 0 };
+                    } else if ctx.date_jd >= x {
+                        *f |= pass;
+                    } else {
+                        *f |= D_WAIT;
+                    }
                 }
             }
-            CondKind::FromDate(n) => match val(*n) {
-                Some(d) if ctx.date_jd >= d => {
-                    relied |= c.params;
-                    Some(true)
-                }
-                Some(_) => {
-                    wait = true;
-                    continue;
-                }
-                None => None,
-            },
-        };
-        match v {
-            Some(true) => {}
-            Some(false) => return (Status::NotEligible, None),
-            None => {
-                unk = true;
-                if !unk_inputs {
-                    unk_inputs = match &c.kind {
-                        CondKind::Test(n) | CondKind::FromDate(n) => blamed(*n),
-                        CondKind::AnyOf(routes) => routes.iter().any(|ro| blamed(ro.node)),
-                    };
+            CondKind::AnyOf(routes) => {
+                for (i, (f, o)) in flags.iter_mut().zip(res.iter_mut()).enumerate() {
+                    if *f & D_DONE != 0 {
+                        continue;
+                    }
+                    let mut any_unknown = false;
+                    let mut passed = false;
+                    for ro in routes {
+                        let k = ro.node as usize * CHUNK + i;
+                        if known.get(k).is_some_and(|&p| p != 0) {
+                            if vals.get(k).is_some_and(|&x| x != 0) {
+                                // The first route with this slot is the one `decide` credits.
+                                *f |= unv(routes
+                                    .iter()
+                                    .find(|r2| r2.slot == ro.slot)
+                                    .map_or(0, |r2| r2.params));
+                                passed = true;
+                                break;
+                            }
+                        } else {
+                            any_unknown = true;
+                        }
+                    }
+                    if passed {
+                    } else if any_unknown {
+                        *f |= D_UNK;
+                        if routes.iter().any(|ro| {
+                            blamed
+                                .get(ro.node as usize * CHUNK + i)
+                                .is_some_and(|&b| b != 0)
+                        }) {
+                            *f |= D_UNK_INPUT;
+                        }
+                    } else {
+                        *f = D_DONE;
+                        *o = (Status::NotEligible, None);
+                    }
                 }
             }
         }
     }
-    if unk {
-        if unk_inputs || wait {
-            return (
-                if unk_inputs {
-                    Status::NeedsInfo
-                } else {
-                    Status::NotEligible
-                },
-                None,
-            );
-        }
-        return (Status::Likely, r.amount.and_then(&val));
-    }
-    if wait {
-        return (Status::NotEligible, None);
-    }
-    let mut cav = false;
+    // Caveats and the amount matter only for rows that passed every condition.
     for c in &r.caveats {
-        match val(c.node) {
-            Some(0) => {}
-            Some(_) => {
-                cav = true;
-                relied |= c.params;
+        let hit = D_CAVEAT | unv(c.params);
+        let (v, k, _) = col(c.node);
+        for ((f, &x), &p) in flags.iter_mut().zip(v).zip(k) {
+            if p == 0 {
+                *f |= D_CAVEAT;
+            } else if x != 0 {
+                *f |= hit;
             }
-            None => cav = true,
         }
     }
-    let amount = r.amount.and_then(&val);
-    if r.amount.is_some() {
-        relied |= r.amount_params;
-    }
-    let status = if cav || relied & ctx.unverified != 0 {
-        Status::Likely
+    let amount_unv = if r.amount.is_some() {
+        unv(r.amount_params)
     } else {
-        Status::Eligible
+        0
     };
-    (status, amount)
+    let (av, ak, _) = match r.amount {
+        Some(a) => col(a),
+        None => (&[][..], &[][..], &[][..]),
+    };
+    for (i, (f, o)) in flags.iter_mut().zip(res.iter_mut()).enumerate() {
+        let f = *f;
+        if f & D_DONE != 0 {
+            continue;
+        }
+        let amount = match (ak.get(i), av.get(i)) {
+            (Some(&p), Some(&x)) if p != 0 => Some(x),
+            _ => None,
+        };
+        *o = if f & D_UNK != 0 {
+            if f & D_UNK_INPUT != 0 {
+                (Status::NeedsInfo, None)
+            } else if f & D_WAIT != 0 {
+                (Status::NotEligible, None)
+            } else {
+                (Status::Likely, amount)
+            }
+        } else if f & D_WAIT != 0 {
+            (Status::NotEligible, None)
+        } else if f & (D_CAVEAT | D_UNVERIFIED) != 0 || amount_unv != 0 {
+            (Status::Likely, amount)
+        } else {
+            (Status::Eligible, amount)
+        };
+    }
 }
 
 fn decide(r: &Right, nodes: &[Node], val: impl Fn(u32) -> Cell, ctx: &DateCtx) -> Outcome {
@@ -990,16 +1048,16 @@ impl<'m> BatchEvaluator<'m> {
             self.blamed.clear();
             self.blamed.resize(m.nodes.len() * CHUNK, 0);
         }
+        let mut flags = [0u8; CHUNK];
+        let mut res = [(Status::NotEligible, None); CHUNK];
         let mut start = 0;
         while start < n_rows {
             let len = CHUNK.min(n_rows - start);
             self.run_chunk(cols, start, len, true);
             let (vals, known, blamed) = (&self.vals, &self.known, &self.blamed);
             for (ri, r) in m.rights.iter().enumerate() {
-                for i in 0..len {
-                    let val = |n: u32| cell(vals, known, n as usize * CHUNK + i);
-                    let bl = |n: u32| blamed.get(n as usize * CHUNK + i).is_some_and(|&b| b != 0);
-                    let (s, a) = decide_compact(r, val, bl, &self.ctx);
+                decide_chunk(r, vals, known, blamed, &self.ctx, len, &mut flags, &mut res);
+                for (i, &(s, a)) in res.iter().take(len).enumerate() {
                     let k = (start + i) * nr + ri;
                     if let (Some(sl), Some(al)) = (status.get_mut(k), amount.get_mut(k)) {
                         *sl = s;
