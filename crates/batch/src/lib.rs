@@ -220,6 +220,55 @@ impl Recs {
     fn len(&self) -> usize {
         self.ends.len()
     }
+    fn clear(&mut self) {
+        self.data.clear();
+        self.ends.clear();
+        self.lines.clear();
+    }
+}
+
+/// Buffers handed back for reuse: the record buffers of a block (from the
+/// workers to the reader) and the result bytes (from the writer to the
+/// workers). Without them each block allocated fresh multi-megabyte vectors
+/// that grew by doubling (a copy at each step) and were faulted in page by
+/// page. At most the blocks in flight are pooled, so memory stays bounded.
+#[derive(Default)]
+struct Pools {
+    /// Household records and person records apart (their sizes differ).
+    recs: [Mutex<Vec<Recs>>; 2],
+    bytes: Mutex<Vec<Vec<u8>>>,
+}
+
+/// Index into [`Pools::recs`].
+const HH: usize = 0;
+const PERSONS: usize = 1;
+
+impl Pools {
+    fn take_recs(&self, which: usize) -> Recs {
+        self.recs
+            .get(which)
+            .and_then(|m| m.lock().ok().and_then(|mut v| v.pop()))
+            .unwrap_or_else(Recs::new)
+    }
+    fn put_recs(&self, which: usize, mut r: Recs) {
+        r.clear();
+        if let Some(Ok(mut v)) = self.recs.get(which).map(|m| m.lock()) {
+            v.push(r);
+        }
+    }
+    fn take_bytes(&self) -> Vec<u8> {
+        self.bytes
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+    fn put_bytes(&self, mut b: Vec<u8>) {
+        b.clear();
+        if let Ok(mut v) = self.bytes.lock() {
+            v.push(b);
+        }
+    }
 }
 
 struct Block {
@@ -286,15 +335,19 @@ fn read_blocks(
     layout: &Layout,
     block: usize,
     tx: SyncSender<Block>,
+    pools: &Pools,
+    tokens: SyncSender<()>,
 ) -> Result<(), ScreenError> {
     let mut scratch = Fields::default();
     let mut max: Option<Vec<u8>> = None;
+    // `num_key(max)`: ids of digits compare as numbers without `cmp_id`'s scans.
+    let mut max_key: Option<u64> = None;
     let mut last_person: Option<Vec<u8>> = None;
     let p_id = layout.persons.as_ref().map_or(0, |p| p.id);
     for seq in 0.. {
         let prev_max = max.clone();
         let prev_person = last_person.clone();
-        let mut b = Recs::new();
+        let mut b = pools.take_recs(HH);
         let mut hh_eof = false;
         while b.len() < block {
             match hh.peek()? {
@@ -304,23 +357,33 @@ fn read_blocks(
                 }
                 Some((rec, line)) => {
                     let id = nth_field(rec, layout.hh_id, &mut scratch);
-                    if !id.is_empty() && max.as_deref().is_none_or(|m| cmp_id(id, m).is_gt()) {
+                    let key = num_key(id);
+                    if !id.is_empty()
+                        && max
+                            .as_deref()
+                            .is_none_or(|m| cmp_keyed(id, key, m, max_key).is_gt())
+                    {
                         // Reuses the buffer: no allocation per record.
                         set_buf(&mut max, id);
+                        max_key = key;
                     }
                     b.push(rec, line);
                 }
             }
             hh.advance();
         }
-        let mut p = Recs::new();
+        let mut p = pools.take_recs(PERSONS);
         if let Some(ps) = persons.as_mut() {
             loop {
                 match ps.peek()? {
                     None => break,
                     Some((rec, line)) => {
                         let id = nth_field(rec, p_id, &mut scratch);
-                        if !hh_eof && max.as_deref().is_none_or(|m| cmp_id(id, m).is_gt()) {
+                        if !hh_eof
+                            && max
+                                .as_deref()
+                                .is_none_or(|m| cmp_keyed(id, num_key(id), m, max_key).is_gt())
+                        {
                             break;
                         }
                         set_buf(&mut last_person, id);
@@ -331,6 +394,14 @@ fn read_blocks(
             }
         }
         if b.len() == 0 && p.len() == 0 {
+            pools.put_recs(HH, b);
+            pools.put_recs(PERSONS, p);
+            break;
+        }
+        // One token per block in flight (the writer takes it back once the
+        // block is written): memory stays bounded even when a worker stalls
+        // and later blocks wait in the reorder buffer.
+        if tokens.send(()).is_err() {
             break;
         }
         let blk = Block {
@@ -400,7 +471,7 @@ impl<'m> Worker<'m> {
         ntu
     }
 
-    fn process(&mut self, b: Block, mut sink: Sink) -> OutBlock {
+    fn process(&mut self, b: Block, mut sink: Sink, pools: &Pools) -> OutBlock {
         let l = self.layout;
         let mut errors = Vec::new();
         let mut hf = Fields::default();
@@ -597,9 +668,12 @@ impl<'m> Worker<'m> {
             pi += 1;
         }
         ntu += self.flush(&mut sink);
+        let households = b.hh.len() as u64;
+        pools.put_recs(HH, b.hh);
+        pools.put_recs(PERSONS, b.persons);
         OutBlock {
             seq: b.seq,
-            households: b.hh.len() as u64,
+            households,
             persons: np as u64,
             screened,
             non_take_up: ntu,
@@ -711,8 +785,14 @@ pub fn screen(
         Writer::Parquet(_) => 1,
         Writer::None => 2,
     };
+    let pools = Pools::default();
+    let pools = &pools;
+    // Blocks in flight at most: the input queue, one per worker, the output
+    // queue and a few waiting for their turn in the reorder buffer.
+    let (tok_tx, tok_rx) = sync_channel::<()>(3 * threads + 2);
     let result = std::thread::scope(|s| -> Result<(), ScreenError> {
-        let reader = s.spawn(move || read_blocks(hh, persons, layout_ref, block, tx_in));
+        let reader =
+            s.spawn(move || read_blocks(hh, persons, layout_ref, block, tx_in, pools, tok_tx));
         for _ in 0..threads {
             let rx = Arc::clone(&rx_in);
             let tx = tx_out.clone();
@@ -738,11 +818,11 @@ pub fn screen(
                     };
                     let Ok(b) = b else { return };
                     let sink = match sink_kind {
-                        0 => Sink::csv(),
+                        0 => Sink::Csv(pools.take_bytes()),
                         1 => Sink::arrow(model.rights.len()),
                         _ => Sink::None,
                     };
-                    if tx.send(w.process(b, sink)).is_err() {
+                    if tx.send(w.process(b, sink, pools)).is_err() {
                         return;
                     }
                 }
@@ -778,6 +858,11 @@ pub fn screen(
                     }
                     _ => Ok(()),
                 };
+                if let Sink::Csv(bytes) = std::mem::replace(&mut ob.sink, Sink::None) {
+                    pools.put_bytes(bytes);
+                }
+                // The block is written: the reader may start another one.
+                let _ = tok_rx.try_recv();
                 if let Err(e) = r {
                     write_err = Some(e);
                     break;
@@ -793,6 +878,8 @@ pub fn screen(
             }
         }
         drop(rx_out);
+        // A reader waiting for a token stops once the tokens are gone.
+        drop(tok_rx);
         let read = reader
             .join()
             .unwrap_or_else(|_| Err(ScreenError::Header("the reader thread panicked".into())));

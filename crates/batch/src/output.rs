@@ -112,9 +112,6 @@ pub(crate) struct ArrowSink {
 }
 
 impl Sink {
-    pub(crate) fn csv() -> Self {
-        Sink::Csv(Vec::new())
-    }
     pub(crate) fn arrow(n_rights: usize) -> Self {
         Sink::Arrow(Box::new(ArrowSink {
             id: StringBuilder::new(),

@@ -275,125 +275,183 @@ fn blame(nodes: &[Node], root: u32, val: &impl Fn(u32) -> Cell) -> u128 {
     out
 }
 
-/// Status and amount only: exactly `decide(..).status` and `.amount`, without
-/// reasons, missing inputs or allocation (the screening path).
-#[inline]
-///
-/// `blamed(n)` is true when some missing input makes node `n` unknown (the
-/// walk of [`blame`], stopping at the first input found), precomputed per
-/// node by [`BatchEvaluator::run_chunk`].
-fn decide_compact(
+// Per-row state of [`decide_chunk`].
+const D_DONE: u8 = 1;
+const D_UNK: u8 = 2;
+const D_UNK_INPUT: u8 = 4;
+const D_WAIT: u8 = 8;
+const D_UNVERIFIED: u8 = 16;
+const D_CAVEAT: u8 = 32;
+
+/// Status and amount only, for the rows `0..len` of a chunk of the batch
+/// evaluator: exactly `decide(..).status` and `.amount` of each row, without
+/// reasons, missing inputs or allocation (the screening path). Works
+/// condition by condition over the rows (columnar), with the per-row state
+/// in `flags`; `blamed` (node by row) is 1 when some missing input makes the
+/// node unknown (the walk of [`blame`], precomputed per node by
+/// [`BatchEvaluator::run_chunk`]).
+#[allow(clippy::too_many_arguments)]
+fn decide_chunk(
     r: &Right,
-    val: impl Fn(u32) -> Cell,
-    blamed: impl Fn(u32) -> bool,
+    vals: &[i64],
+    known: &[u8],
+    blamed: &[u8],
     ctx: &DateCtx,
-) -> (Status, Option<i64>) {
-    if let Some(a) = r.already
-        && matches!(val(a), Some(x) if x != 0)
-    {
-        return (Status::AlreadyReceives, None);
+    len: usize,
+    flags: &mut [u8; CHUNK],
+    res: &mut [(Status, Option<i64>); CHUNK],
+) {
+    let col = |n: u32| {
+        let s = n as usize * CHUNK;
+        (
+            vals.get(s..s + len).unwrap_or(&[]),
+            known.get(s..s + len).unwrap_or(&[]),
+            blamed.get(s..s + len).unwrap_or(&[]),
+        )
+    };
+    let unv = |params: u128| {
+        if params & ctx.unverified != 0 {
+            D_UNVERIFIED
+        } else {
+            0
+        }
+    };
+    let flags = &mut flags[..len.min(CHUNK)];
+    let res = &mut res[..len.min(CHUNK)];
+    flags.fill(0);
+    if let Some(a) = r.already {
+        let (v, k, _) = col(a);
+        for (((f, o), &x), &p) in flags.iter_mut().zip(res.iter_mut()).zip(v).zip(k) {
+            if p != 0 && x != 0 {
+                *f = D_DONE;
+                *o = (Status::AlreadyReceives, None);
+            }
+        }
     }
-    let mut relied = 0u128;
-    let (mut unk, mut unk_inputs, mut wait) = (false, false, false);
     for c in &r.conditions {
-        let v = match &c.kind {
-            CondKind::Test(n) => match val(*n) {
-                Some(x) if x != 0 => {
-                    relied |= c.params;
-                    Some(true)
-                }
-                Some(_) => Some(false),
-                None => None,
-            },
-            CondKind::AnyOf(routes) => {
-                let mut any_unknown = false;
-                let mut passed = false;
-                for ro in routes {
-                    match val(ro.node) {
-                        Some(x) if x != 0 => {
-                            // The first route with this slot is the one `decide` credits.
-                            relied |= routes
-                                .iter()
-                                .find(|r2| r2.slot == ro.slot)
-                                .map_or(0, |r2| r2.params);
-                            passed = true;
-                            break;
-                        }
-                        Some(_) => {}
-                        None => any_unknown = true,
+        match &c.kind {
+            CondKind::Test(n) => {
+                let pass = unv(c.params);
+                let (v, k, b) = col(*n);
+                for ((((f, o), &x), &p), &bl) in
+                    flags.iter_mut().zip(res.iter_mut()).zip(v).zip(k).zip(b)
+                {
+                    if *f & D_DONE != 0 {
+                        continue;
+                    }
+                    if p == 0 {
+                        *f |= D_UNK | if bl != 0 { D_UNK_INPUT } else { 0 };
+                    } else if x != 0 {
+                        *f |= pass;
+                    } else {
+                        *f = D_DONE;
+                        *o = (Status::NotEligible, None);
                     }
                 }
-                if passed {
-                    Some(true)
-                } else if any_unknown {
-                    None
-                } else {
-                    Some(false)
+            }
+            CondKind::FromDate(n) => {
+                let pass = unv(c.params);
+                let (v, k, b) = col(*n);
+                for (((f, &x), &p), &bl) in flags.iter_mut().zip(v).zip(k).zip(b) {
+                    if *f & D_DONE != 0 {
+                        continue;
+                    }
+                    if p == 0 {
+                        *f |= D_UNK | if bl != 0 { D_UNK_INPUT } else { 0 };
+                    } else if ctx.date_jd >= x {
+                        *f |= pass;
+                    } else {
+                        *f |= D_WAIT;
+                    }
                 }
             }
-            CondKind::FromDate(n) => match val(*n) {
-                Some(d) if ctx.date_jd >= d => {
-                    relied |= c.params;
-                    Some(true)
-                }
-                Some(_) => {
-                    wait = true;
-                    continue;
-                }
-                None => None,
-            },
-        };
-        match v {
-            Some(true) => {}
-            Some(false) => return (Status::NotEligible, None),
-            None => {
-                unk = true;
-                if !unk_inputs {
-                    unk_inputs = match &c.kind {
-                        CondKind::Test(n) | CondKind::FromDate(n) => blamed(*n),
-                        CondKind::AnyOf(routes) => routes.iter().any(|ro| blamed(ro.node)),
-                    };
+            CondKind::AnyOf(routes) => {
+                for (i, (f, o)) in flags.iter_mut().zip(res.iter_mut()).enumerate() {
+                    if *f & D_DONE != 0 {
+                        continue;
+                    }
+                    let mut any_unknown = false;
+                    let mut passed = false;
+                    for ro in routes {
+                        let k = ro.node as usize * CHUNK + i;
+                        if known.get(k).is_some_and(|&p| p != 0) {
+                            if vals.get(k).is_some_and(|&x| x != 0) {
+                                // The first route with this slot is the one `decide` credits.
+                                *f |= unv(routes
+                                    .iter()
+                                    .find(|r2| r2.slot == ro.slot)
+                                    .map_or(0, |r2| r2.params));
+                                passed = true;
+                                break;
+                            }
+                        } else {
+                            any_unknown = true;
+                        }
+                    }
+                    if passed {
+                    } else if any_unknown {
+                        *f |= D_UNK;
+                        if routes.iter().any(|ro| {
+                            blamed
+                                .get(ro.node as usize * CHUNK + i)
+                                .is_some_and(|&b| b != 0)
+                        }) {
+                            *f |= D_UNK_INPUT;
+                        }
+                    } else {
+                        *f = D_DONE;
+                        *o = (Status::NotEligible, None);
+                    }
                 }
             }
         }
     }
-    if unk {
-        if unk_inputs || wait {
-            return (
-                if unk_inputs {
-                    Status::NeedsInfo
-                } else {
-                    Status::NotEligible
-                },
-                None,
-            );
-        }
-        return (Status::Likely, r.amount.and_then(&val));
-    }
-    if wait {
-        return (Status::NotEligible, None);
-    }
-    let mut cav = false;
+    // Caveats and the amount matter only for rows that passed every condition.
     for c in &r.caveats {
-        match val(c.node) {
-            Some(0) => {}
-            Some(_) => {
-                cav = true;
-                relied |= c.params;
+        let hit = D_CAVEAT | unv(c.params);
+        let (v, k, _) = col(c.node);
+        for ((f, &x), &p) in flags.iter_mut().zip(v).zip(k) {
+            if p == 0 {
+                *f |= D_CAVEAT;
+            } else if x != 0 {
+                *f |= hit;
             }
-            None => cav = true,
         }
     }
-    let amount = r.amount.and_then(&val);
-    if r.amount.is_some() {
-        relied |= r.amount_params;
-    }
-    let status = if cav || relied & ctx.unverified != 0 {
-        Status::Likely
+    let amount_unv = if r.amount.is_some() {
+        unv(r.amount_params)
     } else {
-        Status::Eligible
+        0
     };
-    (status, amount)
+    let (av, ak, _) = match r.amount {
+        Some(a) => col(a),
+        None => (&[][..], &[][..], &[][..]),
+    };
+    for (i, (f, o)) in flags.iter_mut().zip(res.iter_mut()).enumerate() {
+        let f = *f;
+        if f & D_DONE != 0 {
+            continue;
+        }
+        let amount = match (ak.get(i), av.get(i)) {
+            (Some(&p), Some(&x)) if p != 0 => Some(x),
+            _ => None,
+        };
+        *o = if f & D_UNK != 0 {
+            if f & D_UNK_INPUT != 0 {
+                (Status::NeedsInfo, None)
+            } else if f & D_WAIT != 0 {
+                (Status::NotEligible, None)
+            } else {
+                (Status::Likely, amount)
+            }
+        } else if f & D_WAIT != 0 {
+            (Status::NotEligible, None)
+        } else if f & (D_CAVEAT | D_UNVERIFIED) != 0 || amount_unv != 0 {
+            (Status::Likely, amount)
+        } else {
+            (Status::Eligible, amount)
+        };
+    }
 }
 
 fn decide(r: &Right, nodes: &[Node], val: impl Fn(u32) -> Cell, ctx: &DateCtx) -> Outcome {
@@ -918,7 +976,12 @@ const CHUNK: usize = 256;
 pub struct BatchEvaluator<'m> {
     model: &'m Model,
     ctx: DateCtx,
-    buf: Vec<Cell>,
+    /// Node values per node and row (`node * CHUNK + row`); a value counts
+    /// only where `known` is 1 (the split form of [`Cell`]: 9 bytes a cell
+    /// instead of 16, and loops the compiler can vectorise).
+    vals: Vec<i64>,
+    /// 1 where the value in `vals` is known, 0 where it is unknown.
+    known: Vec<u8>,
     /// Nodes whose value is the same for every household (constants,
     /// parameters, the date and operations on them only).
     uniform: Vec<bool>,
@@ -947,19 +1010,15 @@ impl<'m> BatchEvaluator<'m> {
             o.clear();
             o.reserve(n_rows);
         }
-        if self.buf.len() != m.nodes.len() * CHUNK {
-            self.buf.clear();
-            self.buf.resize(m.nodes.len() * CHUNK, None);
-            self.uniform_filled = false;
-        }
+        self.size_buffers();
         let mut start = 0;
         while start < n_rows {
             let len = CHUNK.min(n_rows - start);
             self.run_chunk(cols, start, len, false);
-            let buf = &self.buf;
+            let (vals, known) = (&self.vals, &self.known);
             for (ri, r) in m.rights.iter().enumerate() {
                 for i in 0..len {
-                    let val = |n: u32| buf.get(n as usize * CHUNK + i).copied().flatten();
+                    let val = |n: u32| cell(vals, known, n as usize * CHUNK + i);
                     let o = decide(r, &m.nodes, val, &self.ctx);
                     out.outcomes[ri].push(o);
                 }
@@ -984,25 +1043,21 @@ impl<'m> BatchEvaluator<'m> {
         amount.clear();
         status.resize(n_rows * nr, Status::NotEligible);
         amount.resize(n_rows * nr, None);
-        if self.buf.len() != m.nodes.len() * CHUNK {
-            self.buf.clear();
-            self.buf.resize(m.nodes.len() * CHUNK, None);
-            self.uniform_filled = false;
-        }
+        self.size_buffers();
         if self.blamed.len() != m.nodes.len() * CHUNK {
             self.blamed.clear();
             self.blamed.resize(m.nodes.len() * CHUNK, 0);
         }
+        let mut flags = [0u8; CHUNK];
+        let mut res = [(Status::NotEligible, None); CHUNK];
         let mut start = 0;
         while start < n_rows {
             let len = CHUNK.min(n_rows - start);
             self.run_chunk(cols, start, len, true);
-            let (buf, blamed) = (&self.buf, &self.blamed);
+            let (vals, known, blamed) = (&self.vals, &self.known, &self.blamed);
             for (ri, r) in m.rights.iter().enumerate() {
-                for i in 0..len {
-                    let val = |n: u32| buf.get(n as usize * CHUNK + i).copied().flatten();
-                    let bl = |n: u32| blamed.get(n as usize * CHUNK + i).is_some_and(|&b| b != 0);
-                    let (s, a) = decide_compact(r, val, bl, &self.ctx);
+                decide_chunk(r, vals, known, blamed, &self.ctx, len, &mut flags, &mut res);
+                for (i, &(s, a)) in res.iter().take(len).enumerate() {
                     let k = (start + i) * nr + ri;
                     if let (Some(sl), Some(al)) = (status.get_mut(k), amount.get_mut(k)) {
                         *sl = s;
@@ -1014,8 +1069,21 @@ impl<'m> BatchEvaluator<'m> {
         }
     }
 
+    /// Sizes the node buffers for the model (once).
+    fn size_buffers(&mut self) {
+        let n = self.model.nodes.len() * CHUNK;
+        if self.vals.len() != n || self.known.len() != n {
+            self.vals.clear();
+            self.vals.resize(n, 0);
+            self.known.clear();
+            self.known.resize(n, 0);
+            self.uniform_filled = false;
+        }
+    }
+
     /// Evaluates node by node over one chunk. Each arm is a tight loop over
-    /// the same scalar operation the one-household evaluator uses.
+    /// the same operation as the scalar one the one-household evaluator uses,
+    /// on values and known-flags held apart (`known = 0`: unknown).
     /// With `with_blame`, also fills `blamed` for the chunk's rows (node by
     /// node, children first, the same rule as [`blame`]).
     fn run_chunk(&mut self, cols: &HouseholdColumns, start: usize, len: usize, with_blame: bool) {
@@ -1026,74 +1094,160 @@ impl<'m> BatchEvaluator<'m> {
             if uniform && skip_uniform {
                 continue;
             }
-            let (before, rest) = self.buf.split_at_mut(k * CHUNK);
+            let (vbefore, vrest) = self.vals.split_at_mut(k * CHUNK);
+            let (kbefore, krest) = self.known.split_at_mut(k * CHUNK);
             // Uniform nodes fill the whole column once, so any chunk length can reuse it.
-            let out = if uniform {
-                &mut rest[..CHUNK]
-            } else {
-                &mut rest[..len]
+            let n = if uniform { CHUNK } else { len };
+            let (Some(ov), Some(ok)) = (vrest.get_mut(..n), krest.get_mut(..n)) else {
+                continue;
             };
-            let n = out.len();
-            let col = |c: u32| -> &[Cell] {
+            let vcol = |c: u32| -> &[i64] {
                 let s = c as usize * CHUNK;
-                before.get(s..s + n).unwrap_or(&[])
+                vbefore.get(s..s + n).unwrap_or(&[])
             };
+            let kcol = |c: u32| -> &[u8] {
+                let s = c as usize * CHUNK;
+                kbefore.get(s..s + n).unwrap_or(&[])
+            };
+            // A binary operation: `$f(x, y) -> (value, defined)`; the result is
+            // known when both operands are and the operation is defined.
             macro_rules! bin {
                 ($a:expr, $b:expr, $f:expr) => {{
-                    let (ca, cb) = (col($a), col($b));
-                    for ((o, &x), &y) in out.iter_mut().zip(ca).zip(cb) {
-                        *o = $f(x, y);
+                    let (va, vb, ka, kb) = (vcol($a), vcol($b), kcol($a), kcol($b));
+                    for ((((o, ko), (&x, &y)), &p), &q) in ov
+                        .iter_mut()
+                        .zip(ok.iter_mut())
+                        .zip(va.iter().zip(vb))
+                        .zip(ka)
+                        .zip(kb)
+                    {
+                        let (v, d): (i64, bool) = $f(x, y);
+                        *o = v;
+                        *ko = p & q & u8::from(d);
                     }
                 }};
             }
+            let fill = |ov: &mut [i64], ok: &mut [u8], c: Cell| {
+                ov.fill(c.unwrap_or(0));
+                ok.fill(u8::from(c.is_some()));
+            };
             match *node {
-                Node::Const(c) => out.fill(c),
-                Node::Param(p) => out.fill(ctx.params.get(p as usize).copied().flatten()),
-                Node::RefDate => out.fill(Some(ctx.date_jd)),
+                Node::Const(c) => fill(ov, ok, c),
+                Node::Param(p) => fill(ov, ok, ctx.params.get(p as usize).copied().flatten()),
+                Node::RefDate => fill(ov, ok, Some(ctx.date_jd)),
                 Node::Input(i) => match cols
                     .columns
                     .get(i as usize)
                     .and_then(|c| c.get(start..start + len))
                 {
-                    Some(src) => out.copy_from_slice(src),
-                    None => out.fill(None),
+                    Some(src) => {
+                        for ((o, ko), &x) in ov.iter_mut().zip(ok.iter_mut()).zip(src) {
+                            *o = x.unwrap_or(0);
+                            *ko = u8::from(x.is_some());
+                        }
+                    }
+                    None => fill(ov, ok, None),
                 },
-                Node::And(a, b) => bin!(a, b, k_and),
-                Node::Or(a, b) => bin!(a, b, k_or),
+                Node::And(a, b) => {
+                    // Kleene: false when either side is known false.
+                    let (va, vb, ka, kb) = (vcol(a), vcol(b), kcol(a), kcol(b));
+                    for ((((o, ko), (&x, &y)), &p), &q) in ov
+                        .iter_mut()
+                        .zip(ok.iter_mut())
+                        .zip(va.iter().zip(vb))
+                        .zip(ka)
+                        .zip(kb)
+                    {
+                        let f = (p & u8::from(x == 0)) | (q & u8::from(y == 0));
+                        *o = i64::from(f == 0);
+                        *ko = f | (p & q);
+                    }
+                }
+                Node::Or(a, b) => {
+                    // Kleene: true when either side is known true.
+                    let (va, vb, ka, kb) = (vcol(a), vcol(b), kcol(a), kcol(b));
+                    for ((((o, ko), (&x, &y)), &p), &q) in ov
+                        .iter_mut()
+                        .zip(ok.iter_mut())
+                        .zip(va.iter().zip(vb))
+                        .zip(ka)
+                        .zip(kb)
+                    {
+                        let t = (p & u8::from(x != 0)) | (q & u8::from(y != 0));
+                        *o = i64::from(t);
+                        *ko = t | (p & q);
+                    }
+                }
                 Node::Cmp(op, a, b) => match op {
-                    CMP_EQ => bin!(a, b, |x, y| cmp(CMP_EQ, x, y)),
-                    CMP_LT => bin!(a, b, |x, y| cmp(CMP_LT, x, y)),
-                    CMP_LE => bin!(a, b, |x, y| cmp(CMP_LE, x, y)),
-                    CMP_GT => bin!(a, b, |x, y| cmp(CMP_GT, x, y)),
-                    CMP_GE => bin!(a, b, |x, y| cmp(CMP_GE, x, y)),
-                    _ => bin!(a, b, |x, y| cmp(op, x, y)),
+                    CMP_EQ => bin!(a, b, |x: i64, y: i64| (i64::from(x == y), true)),
+                    CMP_LT => bin!(a, b, |x: i64, y: i64| (i64::from(x < y), true)),
+                    CMP_LE => bin!(a, b, |x: i64, y: i64| (i64::from(x <= y), true)),
+                    CMP_GT => bin!(a, b, |x: i64, y: i64| (i64::from(x > y), true)),
+                    CMP_GE => bin!(a, b, |x: i64, y: i64| (i64::from(x >= y), true)),
+                    _ => bin!(a, b, |x: i64, y: i64| (i64::from(x != y), true)),
                 },
-                Node::Add(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_add(y?)),
-                Node::Sub(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_sub(y?)),
-                Node::Mul(a, b) => bin!(a, b, |x: Cell, y: Cell| x?.checked_mul(y?)),
-                Node::Div(a, b) => bin!(a, b, |x: Cell, y: Cell| crate::money::div_round(x?, y?)),
-                Node::Min(a, b) => bin!(a, b, |x: Cell, y: Cell| Some(x?.min(y?))),
-                Node::Max(a, b) => bin!(a, b, |x: Cell, y: Cell| Some(x?.max(y?))),
+                Node::Add(a, b) => bin!(a, b, |x: i64, y: i64| {
+                    let (v, o) = x.overflowing_add(y);
+                    (v, !o)
+                }),
+                Node::Sub(a, b) => bin!(a, b, |x: i64, y: i64| {
+                    let (v, o) = x.overflowing_sub(y);
+                    (v, !o)
+                }),
+                Node::Mul(a, b) => bin!(a, b, |x: i64, y: i64| {
+                    let (v, o) = x.overflowing_mul(y);
+                    (v, !o)
+                }),
+                Node::Div(a, b) => {
+                    bin!(a, b, |x: i64, y: i64| match crate::money::div_round(x, y) {
+                        Some(v) => (v, true),
+                        None => (0, false),
+                    })
+                }
+                Node::Min(a, b) => bin!(a, b, |x: i64, y: i64| (x.min(y), true)),
+                Node::Max(a, b) => bin!(a, b, |x: i64, y: i64| (x.max(y), true)),
                 Node::Not(a) => {
-                    for (o, &x) in out.iter_mut().zip(col(a)) {
-                        *o = x.map(|x| i64::from(x == 0));
+                    for (((o, ko), &x), &p) in
+                        ov.iter_mut().zip(ok.iter_mut()).zip(vcol(a)).zip(kcol(a))
+                    {
+                        *o = i64::from(x == 0);
+                        *ko = p;
                     }
                 }
                 Node::Neg(a) => {
-                    for (o, &x) in out.iter_mut().zip(col(a)) {
-                        *o = x.and_then(i64::checked_neg);
+                    for (((o, ko), &x), &p) in
+                        ov.iter_mut().zip(ok.iter_mut()).zip(vcol(a)).zip(kcol(a))
+                    {
+                        let (v, of) = x.overflowing_neg();
+                        *o = v;
+                        *ko = p & u8::from(!of);
                     }
                 }
                 Node::If(c, a, b) => {
-                    let (cc, ca, cb) = (col(c), col(a), col(b));
-                    for (((o, &x), &y), &z) in out.iter_mut().zip(cc).zip(ca).zip(cb) {
-                        *o = if_(x, y, z);
+                    let (vc, va, vb) = (vcol(c), vcol(a), vcol(b));
+                    let (kc, ka, kb) = (kcol(c), kcol(a), kcol(b));
+                    for (((o, ko), (&x, &pc)), ((&y, &pa), (&z, &pb))) in ov
+                        .iter_mut()
+                        .zip(ok.iter_mut())
+                        .zip(vc.iter().zip(kc))
+                        .zip(va.iter().zip(ka).zip(vb.iter().zip(kb)))
+                    {
+                        // Unknown condition: still known when both branches agree.
+                        let (v, kk) = if pc == 0 {
+                            (y, pa & pb & u8::from(y == z))
+                        } else if x != 0 {
+                            (y, pa)
+                        } else {
+                            (z, pb)
+                        };
+                        *o = v;
+                        *ko = kk;
                     }
                 }
                 _ => {
                     // Rarer nodes (date arithmetic): the generic per-row path, same semantics.
-                    for (i, o) in out.iter_mut().enumerate() {
-                        let get = |c: u32| before.get(c as usize * CHUNK + i).copied().flatten();
+                    for (i, (o, ko)) in ov.iter_mut().zip(ok.iter_mut()).enumerate() {
+                        let get = |c: u32| cell(vbefore, kbefore, c as usize * CHUNK + i);
                         let input = |c: u16| {
                             cols.columns
                                 .get(c as usize)
@@ -1101,12 +1255,14 @@ impl<'m> BatchEvaluator<'m> {
                                 .copied()
                                 .flatten()
                         };
-                        *o = node_value(node, get, input, ctx);
+                        let v = node_value(node, get, input, ctx);
+                        *o = v.unwrap_or(0);
+                        *ko = u8::from(v.is_some());
                     }
                 }
             }
             if with_blame && !uniform {
-                let vals = &rest[..len];
+                let known = &krest[..len];
                 let (bbefore, brest) = self.blamed.split_at_mut(k * CHUNK);
                 let bout = &mut brest[..len];
                 let bcol = |c: u32| -> &[u8] {
@@ -1115,22 +1271,22 @@ impl<'m> BatchEvaluator<'m> {
                 };
                 match *node {
                     Node::Input(_) => {
-                        for (b, v) in bout.iter_mut().zip(vals) {
-                            *b = u8::from(v.is_none());
+                        for (b, &p) in bout.iter_mut().zip(known) {
+                            *b = p ^ 1;
                         }
                     }
                     Node::If(c, a, b) => {
-                        let (vc, bc, ba, bb) = (col(c), bcol(c), bcol(a), bcol(b));
-                        for (i, (o, v)) in bout.iter_mut().zip(vals).enumerate() {
+                        let (vc, kc, bc, ba, bb) = (vcol(c), kcol(c), bcol(c), bcol(a), bcol(b));
+                        for (i, (o, &p)) in bout.iter_mut().zip(known).enumerate() {
                             let g = |s: &[u8]| s.get(i).copied().unwrap_or(0);
-                            *o = if v.is_some() {
+                            *o = if p != 0 {
                                 0
+                            } else if g(kc) == 0 {
+                                g(bc) | g(ba) | g(bb)
+                            } else if vc.get(i).copied().unwrap_or(0) != 0 {
+                                g(ba)
                             } else {
-                                match vc.get(i).copied().flatten() {
-                                    Some(0) => g(bb),
-                                    Some(_) => g(ba),
-                                    None => g(bc) | g(ba) | g(bb),
-                                }
+                                g(bb)
                             };
                         }
                     }
@@ -1141,16 +1297,24 @@ impl<'m> BatchEvaluator<'m> {
                                 *o |= x;
                             }
                         }
-                        for (o, v) in bout.iter_mut().zip(vals) {
-                            if v.is_some() {
-                                *o = 0;
-                            }
+                        for (o, &p) in bout.iter_mut().zip(known) {
+                            *o &= p ^ 1;
                         }
                     }
                 }
             }
         }
         self.uniform_filled = true;
+    }
+}
+
+/// The cell `k` of the split node buffers, as a [`Cell`].
+#[inline(always)]
+fn cell(vals: &[i64], known: &[u8], k: usize) -> Cell {
+    if known.get(k).is_some_and(|&p| p != 0) {
+        vals.get(k).copied()
+    } else {
+        None
     }
 }
 
@@ -1172,7 +1336,8 @@ impl Model {
         BatchEvaluator {
             model: self,
             ctx: self.date_ctx(date),
-            buf: Vec::new(),
+            vals: Vec::new(),
+            known: Vec::new(),
             uniform,
             uniform_filled: false,
             blamed: Vec::new(),
