@@ -23,7 +23,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use tantivy::collector::{
     Collector, Count, FacetCollector, FacetCounts, SegmentCollector, TopDocs,
 };
-use tantivy::columnar::ColumnValues;
+use tantivy::columnar::{Cardinality, Column, ColumnValues};
+use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{
     AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, TermQuery,
 };
@@ -219,7 +220,7 @@ impl Collector for TagCounts {
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<TagSegment> {
         Ok(TagSegment {
-            tags: segment.fast_fields().u64(TAGS)?.first_or_default_col(0),
+            tags: values(segment.fast_fields().u64(TAGS)?),
             counts: [0; TAG_BITS],
             buffer: Vec::new(),
         })
@@ -263,6 +264,16 @@ impl SegmentCollector for TagSegment {
     }
 }
 
+/// A column's value per document (0 when it has none), without the column index when
+/// every document has exactly one value (as `id` and `tags` have).
+fn values(column: Column<u64>) -> Arc<dyn ColumnValues<u64>> {
+    if column.get_cardinality() == Cardinality::Full {
+        column.values
+    } else {
+        column.first_or_default_col(0)
+    }
+}
+
 /// Collects every match's id (no scores).
 struct AllIds;
 
@@ -277,7 +288,7 @@ impl Collector for AllIds {
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<IdSegment> {
         Ok(IdSegment {
-            ids: segment.fast_fields().u64("id")?.first_or_default_col(0),
+            ids: values(segment.fast_fields().u64("id")?),
             found: Vec::new(),
         })
     }
@@ -433,7 +444,22 @@ impl PracticeIndex {
         for d in docs {
             w.add_document(self.document(d))?;
         }
-        self.commit(&mut w)
+        // One segment: a search pays per segment (term lookups, union buffers, collectors),
+        // and the reader would only see the background merges at the next commit.
+        w.set_merge_policy(Box::new(NoMergePolicy));
+        self.commit(&mut w)?;
+        let segments = self.index.searchable_segment_ids()?;
+        // Best effort: if the merge fails the index stays as it is, with the same answers.
+        if segments.len() > 1 && w.merge(&segments).wait().is_ok() {
+            self.reader.reload()?;
+        }
+        w.set_merge_policy(Box::<LogMergePolicy>::default());
+        Ok(())
+    }
+
+    /// How many segments the current searcher reads.
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// Adds or replaces one practice (on publish or change).
@@ -643,7 +669,7 @@ impl PracticeIndex {
         searcher: &tantivy::Searcher,
         addresses: &[DocAddress],
     ) -> Result<Vec<i64>, SearchError> {
-        let mut columns: Vec<Option<tantivy::columnar::Column<u64>>> =
+        let mut columns: Vec<Option<Column<u64>>> =
             searcher.segment_readers().iter().map(|_| None).collect();
         let mut ids = Vec::with_capacity(addresses.len());
         for a in addresses {
