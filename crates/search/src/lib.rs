@@ -18,8 +18,13 @@
 //! [`PracticeDoc`]s and returns ids.
 #![warn(missing_docs)]
 
-use std::sync::Mutex;
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex, RwLock};
+use tantivy::collector::{
+    Collector, Count, FacetCollector, FacetCounts, SegmentCollector, TopDocs,
+};
+use tantivy::columnar::{Cardinality, Column, ColumnValues};
+use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{
     AllQuery, BooleanQuery, MoreLikeThisQuery, Occur, Query, QueryParser, TermQuery,
 };
@@ -32,7 +37,8 @@ use tantivy::tokenizer::{
     StopWordFilter, TextAnalyzer,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score, SegmentReader,
+    TantivyDocument, Term,
 };
 
 /// What can go wrong; the web layer logs it and answers 500.
@@ -48,6 +54,12 @@ pub enum SearchError {
 
 /// The facet dimensions, in the order pages show them.
 pub const DIMENSIONS: [&str; 4] = ["krachtlijn", "challenge", "region", "target"];
+
+/// The fast field that holds each practice's facet values as a bit set (see [`Codes`]).
+const TAGS: &str = "tags";
+
+/// How many distinct facet values the bit set holds.
+const TAG_BITS: usize = 64;
 
 /// One practice as the index needs it.
 #[derive(Debug, Clone, Default)]
@@ -100,6 +112,7 @@ pub struct SearchResult {
 
 struct Fields {
     id: Field,
+    tags: Field,
     title_nl: Field,
     body_nl: Field,
     title_fr: Field,
@@ -113,9 +126,200 @@ pub struct PracticeIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     f: Fields,
-    /// The facet counts and total of the unfiltered list (the search page without words),
-    /// kept until the next change: counting them means visiting every practice.
-    everything: Mutex<Option<(usize, [FacetValues; 4])>>,
+    /// The unfiltered list (the search page without words or filters) of one searcher
+    /// generation: counting its facets and sorting it means visiting every practice.
+    everything: Mutex<Option<Arc<Everything>>>,
+    /// The facet values that have a bit in the `tags` fast field.
+    codes: RwLock<Codes>,
+    /// Set (for good) when a practice carried a facet value beyond the [`TAG_BITS`] that
+    /// have a bit: facets are then counted with tantivy's `FacetCollector`.
+    overflow: AtomicBool,
+}
+
+/// The unfiltered list of one searcher generation.
+struct Everything {
+    generation: u64,
+    /// Every practice's id, newest (highest) first.
+    ids: Vec<i64>,
+    facets: [FacetValues; 4],
+}
+
+/// Facet values numbered in the order they were first indexed: value `n` is bit `n` of a
+/// practice's `tags`. Values are only ever added, so the bits of every indexed practice
+/// stay valid; a value no practice carries any more counts 0 and is not shown.
+#[derive(Default)]
+struct Codes {
+    /// (dimension, code) of each bit.
+    values: Vec<(usize, String)>,
+}
+
+impl Codes {
+    /// The bit of `code` in `dimension`, numbering it if it is new; `None` when every bit
+    /// is taken.
+    fn bit(&mut self, dimension: usize, code: &str) -> Option<u32> {
+        let found = self
+            .values
+            .iter()
+            .position(|(d, c)| *d == dimension && c == code);
+        let n = match found {
+            Some(n) => n,
+            None if self.values.len() < TAG_BITS => {
+                self.values.push((dimension, code.to_owned()));
+                self.values.len() - 1
+            }
+            None => return None,
+        };
+        u32::try_from(n).ok()
+    }
+
+    /// The facet values of `counts` (per bit), per dimension, largest first, then by code.
+    fn facets(&self, counts: &[u64; TAG_BITS]) -> [FacetValues; 4] {
+        let mut out: [FacetValues; 4] = Default::default();
+        for ((dimension, code), n) in self.values.iter().zip(counts) {
+            if *n > 0
+                && let Some(values) = out.get_mut(*dimension)
+            {
+                values.push((code.clone(), *n));
+            }
+        }
+        for v in &mut out {
+            sort_values(v);
+        }
+        out
+    }
+}
+
+fn sort_values(v: &mut FacetValues) {
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+}
+
+/// Counts, per bit, the matches whose `tags` have it: one fast-field read per match.
+struct TagCounts;
+
+struct TagSegment {
+    tags: Arc<dyn ColumnValues<u64>>,
+    counts: [u64; TAG_BITS],
+    buffer: Vec<u64>,
+}
+
+impl TagSegment {
+    fn add(&mut self, mut tags: u64) {
+        while tags != 0 {
+            let bit = tags.trailing_zeros() as usize;
+            if let Some(n) = self.counts.get_mut(bit) {
+                *n += 1;
+            }
+            tags &= tags - 1;
+        }
+    }
+}
+
+impl Collector for TagCounts {
+    type Fruit = [u64; TAG_BITS];
+    type Child = TagSegment;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<TagSegment> {
+        Ok(TagSegment {
+            tags: values(segment.fast_fields().u64(TAGS)?),
+            counts: [0; TAG_BITS],
+            buffer: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<[u64; TAG_BITS]>) -> tantivy::Result<[u64; TAG_BITS]> {
+        let mut total = [0; TAG_BITS];
+        for counts in fruits {
+            for (t, n) in total.iter_mut().zip(counts) {
+                *t += n;
+            }
+        }
+        Ok(total)
+    }
+}
+
+impl SegmentCollector for TagSegment {
+    type Fruit = [u64; TAG_BITS];
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let tags = self.tags.get_val(doc);
+        self.add(tags);
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.resize(docs.len(), 0);
+        self.tags.get_vals(docs, &mut buffer);
+        for tags in &buffer {
+            self.add(*tags);
+        }
+        self.buffer = buffer;
+    }
+
+    fn harvest(self) -> [u64; TAG_BITS] {
+        self.counts
+    }
+}
+
+/// A column's value per document (0 when it has none), without the column index when
+/// every document has exactly one value (as `id` and `tags` have).
+fn values(column: Column<u64>) -> Arc<dyn ColumnValues<u64>> {
+    if column.get_cardinality() == Cardinality::Full {
+        column.values
+    } else {
+        column.first_or_default_col(0)
+    }
+}
+
+/// Collects every match's id (no scores).
+struct AllIds;
+
+struct IdSegment {
+    ids: Arc<dyn ColumnValues<u64>>,
+    found: Vec<u64>,
+}
+
+impl Collector for AllIds {
+    type Fruit = Vec<u64>;
+    type Child = IdSegment;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<IdSegment> {
+        Ok(IdSegment {
+            ids: values(segment.fast_fields().u64("id")?),
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for IdSegment {
+    type Fruit = Vec<u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.found.push(self.ids.get_val(doc));
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        let start = self.found.len();
+        self.found.resize(start + docs.len(), 0);
+        if let Some(out) = self.found.get_mut(start..) {
+            self.ids.get_vals(docs, out);
+        }
+    }
+
+    fn harvest(self) -> Vec<u64> {
+        self.found
+    }
 }
 
 fn analyzer(lang: Language) -> TextAnalyzer {
@@ -152,6 +356,7 @@ impl PracticeIndex {
     pub fn new() -> Result<PracticeIndex, SearchError> {
         let mut sb = Schema::builder();
         let id = sb.add_u64_field("id", INDEXED | FAST | STORED);
+        let tags = sb.add_u64_field(TAGS, FAST);
         let title_nl = sb.add_text_field("title_nl", text_field("nl"));
         let body_nl = sb.add_text_field("body_nl", text_field("nl"));
         let title_fr = sb.add_text_field("title_fr", text_field("fr"));
@@ -172,8 +377,11 @@ impl PracticeIndex {
             reader,
             writer: Mutex::new(writer),
             everything: Mutex::new(None),
+            codes: RwLock::new(Codes::default()),
+            overflow: AtomicBool::new(false),
             f: Fields {
                 id,
+                tags,
                 title_nl,
                 body_nl,
                 title_fr,
@@ -199,17 +407,27 @@ impl PracticeIndex {
             std::slice::from_ref(&p.region),
             &p.target_groups,
         ];
-        for (field, values) in self.f.facets.iter().zip(lists) {
+        let mut tags = 0u64;
+        let mut codes = self.codes.write().unwrap_or_else(|e| e.into_inner());
+        for (dimension, (field, values)) in self.f.facets.iter().zip(lists).enumerate() {
             for v in values.iter().filter(|v| !v.is_empty()) {
                 doc.add_facet(*field, facet(v));
+                match codes.bit(dimension, v) {
+                    Some(bit) => tags |= 1u64 << bit,
+                    // Set before the practice is added, so a searcher that holds it sees
+                    // the flag.
+                    None => self.overflow.store(true, AtomicOrdering::SeqCst),
+                }
             }
         }
+        doc.add_u64(self.f.tags, tags);
         doc
     }
 
     fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
         writer.commit()?;
         self.reader.reload()?;
+        // The cached list belongs to the previous searcher generation.
         if let Ok(mut e) = self.everything.lock() {
             *e = None;
         }
@@ -226,7 +444,22 @@ impl PracticeIndex {
         for d in docs {
             w.add_document(self.document(d))?;
         }
-        self.commit(&mut w)
+        // One segment: a search pays per segment (term lookups, union buffers, collectors),
+        // and the reader would only see the background merges at the next commit.
+        w.set_merge_policy(Box::new(NoMergePolicy));
+        self.commit(&mut w)?;
+        let segments = self.index.searchable_segment_ids()?;
+        // Best effort: if the merge fails the index stays as it is, with the same answers.
+        if segments.len() > 1 && w.merge(&segments).wait().is_ok() {
+            self.reader.reload()?;
+        }
+        w.set_merge_policy(Box::<LogMergePolicy>::default());
+        Ok(())
+    }
+
+    /// How many segments the current searcher reads.
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// Adds or replaces one practice (on publish or change).
@@ -298,6 +531,35 @@ impl PracticeIndex {
         offset: usize,
         limit: usize,
     ) -> Result<SearchResult, SearchError> {
+        self.search_with(text, filters, offset, limit, true)
+    }
+
+    /// [`PracticeIndex::search`]; `fast` false counts facets with tantivy's
+    /// `FacetCollector` (as when the bit set overflows) and never uses the cached list.
+    fn search_with(
+        &self,
+        text: &str,
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+        fast: bool,
+    ) -> Result<SearchResult, SearchError> {
+        let ranked_by_text = !text.trim().is_empty();
+        let unfiltered = !ranked_by_text && *filters == Filters::default();
+        let limit = limit.max(1);
+        let searcher = self.reader.searcher();
+        // Read before the counting: a practice whose values have no bit sets the flag
+        // before it is added, so it is set for every searcher that holds such a practice.
+        let fast = fast && !self.overflow.load(AtomicOrdering::SeqCst);
+        if fast && unfiltered {
+            let all = self.everything(&searcher)?;
+            let ids = all.ids.iter().skip(offset).take(limit).copied().collect();
+            return Ok(SearchResult {
+                total: all.ids.len(),
+                ids,
+                facets: all.facets.clone(),
+            });
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.text_query(text))];
         let chosen = [
             &filters.krachtlijn,
@@ -316,86 +578,117 @@ impl PracticeIndex {
                 ));
             }
         }
-        let ranked_by_text = !text.trim().is_empty();
         let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
-        let unfiltered = !ranked_by_text && *filters == Filters::default();
-        if unfiltered
-            && let Some((total, facets)) = self.everything.lock().ok().and_then(|e| e.clone())
-        {
-            let top = TopDocs::with_limit(limit.max(1))
-                .and_offset(offset)
-                .order_by_fast_field::<u64>("id", Order::Desc);
-            let hits = searcher.search(&AllQuery, &top)?;
-            let addresses: Vec<DocAddress> = hits.into_iter().map(|(_, a)| a).collect();
-            let ids = self.ids(&searcher, &addresses)?;
-            return Ok(SearchResult { total, ids, facets });
-        }
-        let collectors = DIMENSIONS.map(|d| {
-            let mut c = FacetCollector::for_field(d);
-            c.add_facet(Facet::root());
-            c
-        });
-        let [c0, c1, c2, c3] = collectors;
-        let limit = limit.max(1);
-        let (addresses, total, counts): (Vec<DocAddress>, usize, [FacetCounts; 4]) =
-            if ranked_by_text {
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_score();
-                let ((hits, total), ((f0, f1), (f2, f3))) =
-                    searcher.search(&query, &((top, Count), ((c0, c1), (c2, c3))))?;
-                (
-                    hits.into_iter().map(|(_, a)| a).collect(),
-                    total,
-                    [f0, f1, f2, f3],
-                )
+        let top = TopDocs::with_limit(limit).and_offset(offset);
+        let (addresses, total, facets) = if fast {
+            // The facets of every match from one fast-field read each (the `tags` bit set).
+            let (addresses, total, counts) = if ranked_by_text {
+                let ((hits, total), counts) =
+                    searcher.search(&query, &((top.order_by_score(), Count), TagCounts))?;
+                (addresses(hits), total, counts)
             } else {
                 // Without words: newest practices first.
-                let top = TopDocs::with_limit(limit)
-                    .and_offset(offset)
-                    .order_by_fast_field::<u64>("id", Order::Desc);
-                let ((hits, total), ((f0, f1), (f2, f3))) =
-                    searcher.search(&query, &((top, Count), ((c0, c1), (c2, c3))))?;
-                (
-                    hits.into_iter().map(|(_, a)| a).collect(),
-                    total,
-                    [f0, f1, f2, f3],
-                )
+                let top = top.order_by_fast_field::<u64>("id", Order::Desc);
+                let ((hits, total), counts) =
+                    searcher.search(&query, &((top, Count), TagCounts))?;
+                (addresses(hits), total, counts)
             };
+            let codes = self.codes.read().unwrap_or_else(|e| e.into_inner());
+            (addresses, total, codes.facets(&counts))
+        } else {
+            let collectors = DIMENSIONS.map(|d| {
+                let mut c = FacetCollector::for_field(d);
+                c.add_facet(Facet::root());
+                c
+            });
+            let [c0, c1, c2, c3] = collectors;
+            let (addresses, total, counts): (Vec<DocAddress>, usize, [FacetCounts; 4]) =
+                if ranked_by_text {
+                    let ((hits, total), ((f0, f1), (f2, f3))) = searcher.search(
+                        &query,
+                        &((top.order_by_score(), Count), ((c0, c1), (c2, c3))),
+                    )?;
+                    (addresses(hits), total, [f0, f1, f2, f3])
+                } else {
+                    let top = top.order_by_fast_field::<u64>("id", Order::Desc);
+                    let ((hits, total), ((f0, f1), (f2, f3))) =
+                        searcher.search(&query, &((top, Count), ((c0, c1), (c2, c3))))?;
+                    (addresses(hits), total, [f0, f1, f2, f3])
+                };
+            let facets = counts.map(|c| {
+                let mut v: FacetValues = c
+                    .get(Facet::root())
+                    .map(|(f, n)| {
+                        (
+                            f.to_path()
+                                .first()
+                                .map(|s| (*s).to_owned())
+                                .unwrap_or_default(),
+                            n,
+                        )
+                    })
+                    .collect();
+                sort_values(&mut v);
+                v
+            });
+            (addresses, total, facets)
+        };
         let ids = self.ids(&searcher, &addresses)?;
-        let facets = counts.map(|c| {
-            let mut v: FacetValues = c
-                .get(Facet::root())
-                .map(|(f, n)| {
-                    (
-                        f.to_path()
-                            .first()
-                            .map(|s| (*s).to_owned())
-                            .unwrap_or_default(),
-                        n,
-                    )
-                })
-                .collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            v
-        });
-        if unfiltered && let Ok(mut e) = self.everything.lock() {
-            *e = Some((total, facets.clone()));
-        }
         Ok(SearchResult { total, ids, facets })
     }
 
+    /// The unfiltered list of `searcher`'s generation, computed on first use.
+    fn everything(&self, searcher: &tantivy::Searcher) -> Result<Arc<Everything>, SearchError> {
+        let generation = searcher.generation().generation_id();
+        let mut cached = self.everything.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = cached.as_ref()
+            && e.generation == generation
+        {
+            return Ok(Arc::clone(e));
+        }
+        let (mut ids, counts) = searcher.search(&AllQuery, &(AllIds, TagCounts))?;
+        // Newest (highest id) first, as the ranked-by-id page of the general path.
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let facets = self
+            .codes
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .facets(&counts);
+        let e = Arc::new(Everything {
+            generation,
+            ids: ids.into_iter().map(id_i64).collect(),
+            facets,
+        });
+        *cached = Some(Arc::clone(&e));
+        Ok(e)
+    }
+
+    /// The ids of `addresses`, read from the `id` fast field (no stored document).
     fn ids(
         &self,
         searcher: &tantivy::Searcher,
         addresses: &[DocAddress],
     ) -> Result<Vec<i64>, SearchError> {
+        let mut columns: Vec<Option<Column<u64>>> =
+            searcher.segment_readers().iter().map(|_| None).collect();
         let mut ids = Vec::with_capacity(addresses.len());
         for a in addresses {
-            let doc: TantivyDocument = searcher.doc(*a)?;
-            if let Some(id) = doc.get_first(self.f.id).and_then(|v| v.as_u64()) {
-                ids.push(i64::try_from(id).unwrap_or(i64::MAX));
+            let Some(slot) = usize::try_from(a.segment_ord)
+                .ok()
+                .and_then(|s| columns.get_mut(s))
+            else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(
+                    searcher
+                        .segment_reader(a.segment_ord)
+                        .fast_fields()
+                        .u64("id")?,
+                );
+            }
+            if let Some(id) = slot.as_ref().and_then(|c| c.first(a.doc_id)) {
+                ids.push(id_i64(id));
             }
         }
         Ok(ids)
@@ -453,6 +746,14 @@ impl PracticeIndex {
 
 fn id_u64(id: i64) -> u64 {
     u64::try_from(id).unwrap_or(0)
+}
+
+fn id_i64(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+fn addresses<K>(hits: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
+    hits.into_iter().map(|(_, a)| a).collect()
 }
 
 #[cfg(test)]
@@ -603,6 +904,178 @@ mod tests {
         assert_eq!(s.first(), Some(&4), "{s:?}");
         assert!(!s.contains(&1));
         assert!(idx.similar(99, 3).unwrap().is_empty());
+    }
+
+    /// A deterministic corpus with random words and facet values (duplicates included).
+    fn random_corpus(n: i64, extra_targets: usize) -> Vec<PracticeDoc> {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |m: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % m as u64) as usize
+        };
+        let words = [
+            "buurt",
+            "buurten",
+            "armoede",
+            "ouderen",
+            "wijk",
+            "jongeren",
+            "quartier",
+            "pauvreté",
+            "familles",
+            "logement",
+            "school",
+            "werk",
+            "ontmoeting",
+        ];
+        let kr = [
+            "nabijheid",
+            "politiserend",
+            "procesmatig",
+            "generalistisch",
+            "verbindend",
+        ];
+        let ch = [
+            "vermaatschappelijking",
+            "digitalisering",
+            "diversiteit",
+            "vertrouwen",
+        ];
+        let regions = ["antwerpen", "limburg", "oost-vlaanderen", "brussel", ""];
+        let mut targets: Vec<String> = ["ouderen", "gezinnen", "nieuwkomers"]
+            .iter()
+            .map(|t| (*t).to_owned())
+            .collect();
+        targets.extend((0..extra_targets).map(|i| format!("doelgroep-{i}")));
+        (1..=n)
+            .map(|id| {
+                let mut text = |k: usize| {
+                    (0..k)
+                        .map(|_| words[next(words.len())])
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let title = text(3);
+                let body = text(12);
+                PracticeDoc {
+                    id,
+                    language: if id % 4 == 0 { "fr" } else { "nl" }.into(),
+                    title,
+                    body,
+                    krachtlijnen: (0..1 + next(3))
+                        .map(|_| kr[next(kr.len())].into())
+                        .collect(),
+                    challenges: (0..next(3)).map(|_| ch[next(ch.len())].into()).collect(),
+                    region: regions[next(regions.len())].into(),
+                    target_groups: (0..1 + next(2))
+                        .map(|_| targets[next(targets.len())].clone())
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// The facet counts of the practices `ids`, counted the plain way.
+    fn plain_counts(docs: &[PracticeDoc], ids: &[i64]) -> [FacetValues; 4] {
+        let mut out: [FacetValues; 4] = Default::default();
+        for d in docs.iter().filter(|d| ids.contains(&d.id)) {
+            let lists: [Vec<String>; 4] = [
+                d.krachtlijnen.clone(),
+                d.challenges.clone(),
+                vec![d.region.clone()],
+                d.target_groups.clone(),
+            ];
+            for (values, counts) in lists.iter().zip(out.iter_mut()) {
+                let mut seen: Vec<&String> = Vec::new();
+                for v in values.iter().filter(|v| !v.is_empty()) {
+                    if seen.contains(&v) {
+                        continue;
+                    }
+                    seen.push(v);
+                    match counts.iter_mut().find(|(c, _)| c == v) {
+                        Some((_, n)) => *n += 1,
+                        None => counts.push((v.clone(), 1)),
+                    }
+                }
+            }
+        }
+        for v in &mut out {
+            sort_values(v);
+        }
+        out
+    }
+
+    fn check_counts(idx: &PracticeIndex, docs: &[PracticeDoc]) {
+        let filters = [
+            Filters::default(),
+            Filters {
+                krachtlijn: Some("nabijheid".into()),
+                ..Filters::default()
+            },
+            Filters {
+                region: Some("brussel".into()),
+                target: Some("ouderen".into()),
+                ..Filters::default()
+            },
+            Filters {
+                challenge: Some("geen-uitdaging".into()),
+                ..Filters::default()
+            },
+        ];
+        for q in [
+            "",
+            "buurten",
+            "armoede ouderen",
+            "pauvreté",
+            "((",
+            "onbekend",
+        ] {
+            for f in &filters {
+                let all = idx.search(q, f, 0, 100_000).unwrap();
+                assert_eq!(all.total, all.ids.len(), "{q:?} {f:?}");
+                assert_eq!(all.facets, plain_counts(docs, &all.ids), "{q:?} {f:?}");
+                // The same page, total and counts as tantivy's facet collector.
+                for (offset, limit) in [(0, 20), (20, 20), (0, 1), (5_000, 20)] {
+                    let fast = idx.search(q, f, offset, limit).unwrap();
+                    let slow = idx.search_with(q, f, offset, limit, false).unwrap();
+                    assert_eq!(fast.ids, slow.ids, "{q:?} {f:?} {offset}");
+                    assert_eq!(fast.total, slow.total, "{q:?} {f:?}");
+                    assert_eq!(fast.facets, slow.facets, "{q:?} {f:?}");
+                    assert_eq!(fast.total, all.total);
+                    assert_eq!(fast.facets, all.facets);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn facet_counts_equal_a_plain_count() {
+        let mut docs = random_corpus(600, 4);
+        let idx = PracticeIndex::new().unwrap();
+        idx.replace_all(&docs).unwrap();
+        assert!(!idx.overflow.load(AtomicOrdering::SeqCst));
+        check_counts(&idx, &docs);
+        // After a change, a new value and a withdrawal.
+        let mut changed = docs[10].clone();
+        changed.region = "limburg".into();
+        changed.target_groups = vec!["nieuwe-doelgroep".into()];
+        idx.upsert(&changed).unwrap();
+        docs[10] = changed;
+        idx.remove(docs[20].id).unwrap();
+        docs.remove(20);
+        check_counts(&idx, &docs);
+    }
+
+    #[test]
+    fn facet_counts_stay_right_beyond_the_bit_set() {
+        // More distinct values than bits: counted by tantivy's facet collector.
+        let docs = random_corpus(400, TAG_BITS);
+        let idx = PracticeIndex::new().unwrap();
+        idx.replace_all(&docs).unwrap();
+        assert!(idx.overflow.load(AtomicOrdering::SeqCst));
+        check_counts(&idx, &docs);
     }
 
     #[test]

@@ -359,14 +359,20 @@ pub async fn published_by_ids(db: &Db, ids: &[i64]) -> Result<Vec<PracticeRow>, 
         return Ok(Vec::new());
     }
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let rows: Vec<PracticeRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE p.status = 'published' AND p.id IN ({list})"
-    ))
-    .fetch_all(db.reader())
-    .await?;
+    // The status is checked here, not in SQL: with `p.status = 'published'` in the WHERE
+    // clause SQLite (without statistics) walks the `practices_status` index over every
+    // published practice and tests each id against the list (30 ms with 100,000 practices)
+    // instead of looking the ids up by primary key (0.3 ms).
+    let rows: Vec<PracticeRow> = sqlx::query_as(&format!("{SELECT} WHERE p.id IN ({list})"))
+        .fetch_all(db.reader())
+        .await?;
     Ok(ids
         .iter()
-        .filter_map(|id| rows.iter().find(|r| r.id == *id).cloned())
+        .filter_map(|id| {
+            rows.iter()
+                .find(|r| r.id == *id && r.status == "published")
+                .cloned()
+        })
         .collect())
 }
 

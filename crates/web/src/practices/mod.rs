@@ -48,7 +48,11 @@ impl Search {
                     tracing::error!(error.detail = %e, "practices: search index could not be built");
                     AppError::Internal("search_index")
                 })?;
-                tracing::info!(practices = docs.len(), "practices: search index built");
+                tracing::info!(
+                    practices = docs.len(),
+                    segments = self.index.segments(),
+                    "practices: search index built"
+                );
                 Ok::<(), AppError>(())
             })
             .await?;
