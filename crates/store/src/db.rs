@@ -56,6 +56,7 @@ pub struct Db {
     write: AnyPool,
     backend: Backend,
     audit: crate::audit::Queue,
+    suggest: crate::signals::Suggest,
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -84,6 +85,7 @@ impl Db {
                 audit: crate::audit::Queue::start(pool.clone()),
                 write: pool,
                 backend: Backend::Postgres,
+                suggest: crate::signals::Suggest::default(),
             })
         } else if let Some(rest) = url
             .strip_prefix("sqlite://")
@@ -133,6 +135,7 @@ impl Db {
                 audit: crate::audit::Queue::start(write.clone()),
                 write,
                 backend: Backend::Sqlite,
+                suggest: crate::signals::Suggest::default(),
             })
         } else {
             Err(StoreError::Refused("database_url_unsupported"))
@@ -176,6 +179,11 @@ impl Db {
     /// The audit writer that groups audited reads' rows ([`crate::audit::record_now`]).
     pub(crate) fn audit_queue(&self) -> &crate::audit::Queue {
         &self.audit
+    }
+
+    /// The open signals in memory, for bundling suggestions ([`crate::signals::suggestions`]).
+    pub(crate) fn suggest(&self) -> &crate::signals::Suggest {
+        &self.suggest
     }
 
     /// Starts a write transaction.
