@@ -11,12 +11,15 @@
 //!   parser of a new signal;
 //! - [`dossier`]: the dossier's explicit state machine and the four criteria;
 //! - [`similarity`]: stemmed Dutch and French tokens and TF-IDF cosine similarity, for
-//!   bundling suggestions.
+//!   bundling suggestions;
+//! - [`candidates`]: the open signals in memory, so suggestions rank without reading the
+//!   candidates from the database (the same candidates and scores as the query).
 //!
 //! **Architecture Invariant:** no IO, no async, no SQL, no HTTP; nothing panics on any input
 //! (property tests feed random text to the checks and the parsers).
 #![warn(missing_docs)]
 
+pub mod candidates;
 pub mod dossier;
 pub mod form;
 pub mod pii;

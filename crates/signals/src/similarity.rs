@@ -106,7 +106,8 @@ pub struct Score {
     pub same_region: bool,
 }
 
-/// Term counts of one document over a shared vocabulary (term id, count), sorted by id.
+/// Term counts of one document over a shared vocabulary (term id, count), in the order the
+/// terms first occur.
 fn counts<'a>(terms: &'a str, vocab: &mut HashMap<&'a str, usize>) -> Vec<(usize, f64)> {
     let mut v: Vec<(usize, f64)> = Vec::new();
     for t in terms.split(' ').filter(|t| !t.is_empty()) {
@@ -121,40 +122,74 @@ fn counts<'a>(terms: &'a str, vocab: &mut HashMap<&'a str, usize>) -> Vec<(usize
 }
 
 /// Scores `candidates` against `query` and returns the best `limit` with a score of at least
-/// `min`, best first. Weights: text 60 %, same subject 20 %, same challenge 10 %, same region
-/// 10 %. Terms are numbered once over the query and the candidates, so scoring a candidate
-/// costs one pass over its terms (no allocation per term).
+/// `min`, best first (equal scores in the order of `candidates`). Weights: text 60 %, same
+/// subject 20 %, same challenge 10 %, same region 10 %. Terms are numbered once over the
+/// query and the candidates, so scoring a candidate costs one pass over its terms (no
+/// allocation per term).
 pub fn rank(query: &Doc<'_>, candidates: &[Doc<'_>], min: f64, limit: usize) -> Vec<Score> {
-    let n = candidates.len() as f64 + 1.0;
     let mut vocab: HashMap<&str, usize> = HashMap::new();
     let q = counts(query.terms, &mut vocab);
     let docs: Vec<Vec<(usize, f64)>> = candidates
         .iter()
         .map(|d| counts(d.terms, &mut vocab))
         .collect();
-    let mut df = vec![0.0f64; vocab.len()];
-    for d in docs.iter().chain(std::iter::once(&q)) {
+    let same: Vec<Same> = candidates
+        .iter()
+        .map(|c| Same {
+            subject: !c.subject.is_empty() && c.subject == query.subject,
+            challenge: c.challenge == query.challenge,
+            region: c.region == query.region,
+        })
+        .collect();
+    let views: Vec<&[(usize, f64)]> = docs.iter().map(Vec::as_slice).collect();
+    score(&q, &views, &same, vocab.len(), min, limit)
+}
+
+/// Which of the three fields a candidate shares with the query.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Same {
+    pub(crate) subject: bool,
+    pub(crate) challenge: bool,
+    pub(crate) region: bool,
+}
+
+/// The TF-IDF cosine and the total of [`rank`], on documents whose terms are already numbered
+/// `0..vocab` (term id, count; in the order the terms first occur in the document). The
+/// inverse document frequency is taken over the candidates and the query. [`rank`] and
+/// [`crate::candidates::CandidateIndex`] both score through here, so their numbers are the
+/// same to the bit.
+pub(crate) fn score(
+    q: &[(usize, f64)],
+    docs: &[&[(usize, f64)]],
+    same: &[Same],
+    vocab: usize,
+    min: f64,
+    limit: usize,
+) -> Vec<Score> {
+    let n = docs.len() as f64 + 1.0;
+    let mut df = vec![0.0f64; vocab];
+    for d in docs.iter().copied().chain(std::iter::once(q)) {
         for (t, _) in d {
             df[*t] += 1.0;
         }
     }
     let idf: Vec<f64> = df.iter().map(|d| (1.0 + n / d.max(1.0)).ln()).collect();
     let weight = |t: usize, c: f64| (1.0 + c.ln()) * idf[t];
-    let mut qdense = vec![0.0f64; vocab.len()];
+    let mut qdense = vec![0.0f64; vocab];
     let mut qn = 0.0;
-    for (t, c) in &q {
+    for (t, c) in q {
         let w = weight(*t, *c);
         qdense[*t] = w;
         qn += w * w;
     }
     let qn = qn.sqrt();
-    let mut scores: Vec<Score> = candidates
+    let mut scores: Vec<Score> = docs
         .iter()
-        .zip(&docs)
+        .zip(same)
         .enumerate()
-        .map(|(index, (c, d))| {
+        .map(|(index, (d, s))| {
             let (mut dot, mut cn) = (0.0, 0.0);
-            for (t, cnt) in d {
+            for (t, cnt) in d.iter() {
                 let w = weight(*t, *cnt);
                 cn += w * w;
                 dot += w * qdense[*t];
@@ -165,20 +200,17 @@ pub fn rank(query: &Doc<'_>, candidates: &[Doc<'_>], min: f64, limit: usize) -> 
             } else {
                 0.0
             };
-            let same_subject = !c.subject.is_empty() && c.subject == query.subject;
-            let same_challenge = c.challenge == query.challenge;
-            let same_region = c.region == query.region;
             let total = 0.6 * text
-                + 0.2 * f64::from(u8::from(same_subject))
-                + 0.1 * f64::from(u8::from(same_challenge))
-                + 0.1 * f64::from(u8::from(same_region));
+                + 0.2 * f64::from(u8::from(s.subject))
+                + 0.1 * f64::from(u8::from(s.challenge))
+                + 0.1 * f64::from(u8::from(s.region));
             Score {
                 index,
                 total,
                 text,
-                same_subject,
-                same_challenge,
-                same_region,
+                same_subject: s.subject,
+                same_challenge: s.challenge,
+                same_region: s.region,
             }
         })
         .filter(|s| s.total >= min)

@@ -43,6 +43,46 @@ pub async fn record(conn: &mut AnyConnection, entry: Entry<'_>) -> Result<(), St
     Ok(())
 }
 
+/// Writes several audit rows on `conn` in one statement (pass the transaction of the change).
+pub async fn record_all(conn: &mut AnyConnection, entries: &[Entry<'_>]) -> Result<(), StoreError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let at = now_ms();
+    let mut sql = String::from(
+        "INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) VALUES ",
+    );
+    for i in 0..entries.len() {
+        let b = i * 7;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7
+        ));
+    }
+    let mut q = sqlx::query(&sql);
+    for e in entries {
+        q = q
+            .bind(at)
+            .bind(e.account)
+            .bind(e.org)
+            .bind(e.action)
+            .bind(e.entity)
+            .bind(e.entity_id)
+            .bind(e.detail);
+    }
+    q.execute(conn).await?;
+    Ok(())
+}
+
 /// Writes one audit row on its own (for audited reads): a single statement, committed when
 /// it returns. Rows written at the same moment by concurrent requests are grouped into one
 /// multi-row `INSERT` by the audit writer ([`Queue`]): one statement and one commit for all of

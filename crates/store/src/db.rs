@@ -58,6 +58,7 @@ pub struct Db {
     audit: crate::audit::Queue,
     /// Organisation names for pick lists (see [`crate::orgs::names`]).
     pub(crate) org_names: crate::orgs::NamesCache,
+    suggest: crate::signals::Suggest,
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -87,6 +88,7 @@ impl Db {
                 write: pool,
                 backend: Backend::Postgres,
                 org_names: Default::default(),
+                suggest: crate::signals::Suggest::default(),
             })
         } else if let Some(rest) = url
             .strip_prefix("sqlite://")
@@ -137,6 +139,7 @@ impl Db {
                 write,
                 backend: Backend::Sqlite,
                 org_names: Default::default(),
+                suggest: crate::signals::Suggest::default(),
             })
         } else {
             Err(StoreError::Refused("database_url_unsupported"))
@@ -180,6 +183,11 @@ impl Db {
     /// The audit writer that groups audited reads' rows ([`crate::audit::record_now`]).
     pub(crate) fn audit_queue(&self) -> &crate::audit::Queue {
         &self.audit
+    }
+
+    /// The open signals in memory, for bundling suggestions ([`crate::signals::suggestions`]).
+    pub(crate) fn suggest(&self) -> &crate::signals::Suggest {
+        &self.suggest
     }
 
     /// Starts a write transaction.

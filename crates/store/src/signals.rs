@@ -118,40 +118,62 @@ pub async fn consenting_clients(
     Ok(rows)
 }
 
-async fn platform_of(tx: &mut Tx, refnis: &str) -> Result<i64, StoreError> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT platform_id FROM municipalities WHERE refnis = $1")
-            .bind(refnis)
-            .fetch_optional(&mut **tx)
-            .await?;
-    row.map(|(p,)| p)
-        .ok_or(StoreError::Refused("refnis_unknown"))
-}
-
 fn month_of(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp(ms / 1000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     format!("{:04}-{:02}", t.year(), t.month() as u8)
 }
 
-/// Adds one to a count of the figures, in the caller's transaction.
+/// Adds one to the counts of the figures for a new signal, in the caller's transaction: for
+/// all organisations (`signal_counts`, per month and region) and for its own organisation
+/// (`signal_org_counts`). Two statements, one row per dimension and code in each (the target
+/// groups are distinct).
 async fn count(
     tx: &mut Tx,
-    dimension: &str,
-    code: &str,
+    org: i64,
+    s: &NewSignal,
     month: &str,
     platform: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES ($1, $2, $3, $4, 1) \
+    let region = platform.to_string();
+    let mut cells: Vec<(&str, &str)> = vec![
+        ("all", "all"),
+        ("challenge", s.challenge),
+        (s.subject.kind(), s.subject.code()),
+    ];
+    cells.extend(s.target_groups.iter().map(|g| ("target_group", *g)));
+    let marks = |width: usize, rows: usize| {
+        (0..rows)
+            .map(|r| {
+                let m: Vec<String> = (1..=width).map(|i| format!("${}", r * width + i)).collect();
+                format!("({}, 1)", m.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let sql = format!(
+        "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
          ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + 1",
-    )
-    .bind(dimension)
-    .bind(code)
-    .bind(month)
-    .bind(platform)
-    .execute(&mut **tx)
-    .await?;
+        marks(4, cells.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for (d, c) in &cells {
+        q = q.bind(*d).bind(*c).bind(month).bind(platform);
+    }
+    q.execute(&mut **tx).await?;
+    // The organisation's own: no "all", but the region and the month.
+    cells[0] = ("region", &region);
+    cells.push(("month", month));
+    let sql = format!(
+        "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
+         ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + 1",
+        marks(3, cells.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for (d, c) in &cells {
+        q = q.bind(org).bind(*d).bind(*c);
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -193,9 +215,35 @@ pub async fn register(
     let org = org_of(actor)?;
     let now = now_ms();
     let month = month_of(now);
-    let mut tx = db.begin().await?;
     let refnis = s.refnis.to_string();
-    let platform = platform_of(&mut tx, &refnis).await?;
+    let terms = sterk_signals::similarity::terms(&s.what);
+    let mut tx = db.begin().await?;
+    // The region comes from the municipality in the same statement (none: unknown refnis).
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7, m.refnis, m.platform_id, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM municipalities m WHERE m.refnis = $8 \
+         RETURNING id, platform_id",
+    )
+    .bind(org)
+    .bind(&s.what)
+    .bind(&terms)
+    .bind(s.subject.kind())
+    .bind(s.subject.code())
+    .bind(s.challenge)
+    .bind(s.target_groups.join(","))
+    .bind(&refnis)
+    .bind(s.people)
+    .bind(&s.since)
+    .bind(s.evidence.join(","))
+    .bind(s.testimony.as_deref())
+    .bind(source.code())
+    .bind(source.id())
+    .bind(&month)
+    .bind(actor.account)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, platform) = row.ok_or(StoreError::Refused("refnis_unknown"))?;
     if let Some(client) = s.testimony_client {
         client_in_org(&mut tx, client, org).await?;
         require_consent(
@@ -212,11 +260,11 @@ pub async fn register(
         Source::SignalCandidate(_) => Some("signal_candidates"),
         Source::HelpCandidate(_) => Some("help_request_candidates"),
     };
-    if let (Some(table), Some(id)) = (table, source.id()) {
+    if let (Some(table), Some(cid)) = (table, source.id()) {
         let n = sqlx::query(&format!(
             "UPDATE {table} SET status = 'signal' WHERE id = $1 AND org_id = $2 AND status = 'candidate'"
         ))
-        .bind(id)
+        .bind(cid)
         .bind(org)
         .execute(&mut *tx)
         .await?
@@ -225,72 +273,43 @@ pub async fn register(
             return Err(StoreError::Refused("candidate_used"));
         }
     }
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id",
-    )
-    .bind(org)
-    .bind(&s.what)
-    .bind(sterk_signals::similarity::terms(&s.what))
-    .bind(s.subject.kind())
-    .bind(s.subject.code())
-    .bind(s.challenge)
-    .bind(s.target_groups.join(","))
-    .bind(&refnis)
-    .bind(platform)
-    .bind(s.people)
-    .bind(&s.since)
-    .bind(s.evidence.join(","))
-    .bind(s.testimony.as_deref())
-    .bind(source.code())
-    .bind(source.id())
-    .bind(&month)
-    .bind(actor.account)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    count(&mut tx, "all", "all", &month, platform).await?;
-    count(&mut tx, "challenge", s.challenge, &month, platform).await?;
-    count(
-        &mut tx,
-        s.subject.kind(),
-        s.subject.code(),
-        &month,
-        platform,
-    )
-    .await?;
-    for g in &s.target_groups {
-        count(&mut tx, "target_group", g, &month, platform).await?;
-    }
+    count(&mut tx, org, s, &month, platform).await?;
     let detail = match s.testimony_client {
         Some(c) => format!("source={} testimony_client={c}", source.code()),
         None => format!("source={}", source.code()),
     };
-    audit::record(
+    let pii_detail = pii.detail();
+    audit::record_all(
         &mut tx,
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action: "signal.create",
-            entity: "signal",
-            entity_id: Some(id),
-            detail: &detail,
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action: "signal.pii_check",
-            entity: "signal",
-            entity_id: Some(id),
-            detail: &pii.detail(),
-        },
+        &[
+            Entry {
+                account: Some(actor.account),
+                org: Some(org),
+                action: "signal.create",
+                entity: "signal",
+                entity_id: Some(id),
+                detail: &detail,
+            },
+            Entry {
+                account: Some(actor.account),
+                org: Some(org),
+                action: "signal.pii_check",
+                entity: "signal",
+                entity_id: Some(id),
+                detail: &pii_detail,
+            },
+        ],
     )
     .await?;
     tx.commit().await?;
+    db.suggest().inserted(&sterk_signals::candidates::Open {
+        id,
+        org,
+        terms: &terms,
+        subject: s.subject.code(),
+        challenge: s.challenge,
+        region: platform,
+    });
     Ok(id)
 }
 
@@ -414,19 +433,96 @@ pub struct Suggestion {
     pub same_region: bool,
 }
 
-/// Signals of other organisations, not yet in a dossier, that look like `signal`: the 2,000
-/// most recent with the same right or life domain, challenge or region, ranked by text
-/// similarity (stemmed Dutch and French) and those three; at most `limit`, 25 % or more.
+/// How many of the newest open signals of other organisations are candidates per key (the
+/// same right or life domain, the same challenge, the same region).
+const PER_KEY: usize = 700;
+
+/// The lowest score of a suggestion.
+const MIN_SCORE: f64 = 0.25;
+
+/// Signals of other organisations, not yet in a dossier, that look like `signal`: the 700
+/// newest with the same right or life domain, the 700 newest with the same challenge and the
+/// 700 newest in the same region, ranked by text similarity (stemmed Dutch and French) and
+/// those three; at most `limit`, 25 % or more, equal scores newest first.
+///
+/// The candidates come from the open signals in memory ([`Suggest`]): a request reads from
+/// the database only whether something changed (one row), what changed, and the rows of the
+/// suggestions it shows (which must still be in no dossier). Until the index is built (in the
+/// background, at start or on the first request) the same candidates are read with SQL.
 pub async fn suggestions(
+    db: &Db,
+    signal: &SignalRow,
+    limit: usize,
+) -> Result<Vec<Suggestion>, StoreError> {
+    use sterk_signals::similarity::Doc;
+    let suggest = db.suggest();
+    if !suggest.is_live() {
+        suggest.start_building(db);
+        return suggestions_by_query(db, signal, limit).await;
+    }
+    suggest.catch_up(db).await?;
+    let q = Doc {
+        terms: &signal.terms,
+        subject: &signal.subject,
+        challenge: &signal.challenge,
+        region: signal.platform_id,
+    };
+    // A suggestion bundled on another instance since the last catch-up is dropped here and
+    // closed in the index; the ranking is then done again (rarely more than once).
+    for _ in 0..4 {
+        let picked = suggest.rank(signal.org_id, &q, limit);
+        if picked.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = (1..=picked.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "{} WHERE s.id IN ({marks}) AND s.dossier_id IS NULL",
+            select(false)
+        );
+        let mut query = sqlx::query_as::<_, SignalRow>(&sql);
+        for p in &picked {
+            query = query.bind(p.id);
+        }
+        let rows = query.fetch_all(db.reader()).await?;
+        let gone: Vec<i64> = picked
+            .iter()
+            .map(|p| p.id)
+            .filter(|id| !rows.iter().any(|r| r.id == *id))
+            .collect();
+        if gone.is_empty() {
+            let mut rows: Vec<Option<SignalRow>> = rows.into_iter().map(Some).collect();
+            return Ok(picked
+                .iter()
+                .filter_map(|p| {
+                    let row = rows
+                        .iter_mut()
+                        .find(|r| r.as_ref().is_some_and(|r| r.id == p.id))?
+                        .take()?;
+                    Some(suggestion(row, &p.score))
+                })
+                .collect());
+        }
+        suggest.close(&gone);
+    }
+    suggestions_by_query(db, signal, limit).await
+}
+
+/// [`suggestions`] read from the database: the candidates' rows, then [`rank_rows`] (while
+/// the index is being built, and to check it against).
+pub async fn suggestions_by_query(
     db: &Db,
     signal: &SignalRow,
     limit: usize,
 ) -> Result<Vec<Suggestion>, StoreError> {
     let sql = format!(
         "{} WHERE s.id IN (SELECT id FROM (\
-           SELECT id FROM signals WHERE subject = $1 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT 700) a \
-           UNION SELECT id FROM (SELECT id FROM signals WHERE challenge = $2 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT 700) b \
-           UNION SELECT id FROM (SELECT id FROM signals WHERE platform_id = $3 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT 700) c)",
+           SELECT id FROM signals WHERE subject = $1 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT {PER_KEY}) a \
+           UNION SELECT id FROM (SELECT id FROM signals WHERE challenge = $2 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT {PER_KEY}) b \
+           UNION SELECT id FROM (SELECT id FROM signals WHERE platform_id = $3 AND dossier_id IS NULL AND org_id <> $4 ORDER BY id DESC LIMIT {PER_KEY}) c) \
+         ORDER BY s.id DESC",
         select(false)
     );
     let rows: Vec<SignalRow> = sqlx::query_as(&sql)
@@ -437,6 +533,308 @@ pub async fn suggestions(
         .fetch_all(db.reader())
         .await?;
     Ok(rank_rows(signal, rows, limit))
+}
+
+fn suggestion(row: SignalRow, s: &sterk_signals::similarity::Score) -> Suggestion {
+    Suggestion {
+        signal: row,
+        score: (s.total * 100.0).round() as i64,
+        text: (s.text * 100.0).round() as i64,
+        same_subject: s.same_subject,
+        same_challenge: s.same_challenge,
+        same_region: s.same_region,
+    }
+}
+
+/// The open signals in memory ([`sterk_signals::candidates::CandidateIndex`]), one per
+/// [`Db`], for [`suggestions`]. Built from the database in the background (at start, or on
+/// the first request that needs it), then kept in line: a signal registered or bundled here
+/// is added or closed after its transaction commits, and before ranking, a request catches
+/// up with what other instances (or other writers) did: signals with a higher id than seen
+/// (and, on PostgreSQL, ids skipped for a while, since a lower id can commit after a higher
+/// one), and the dossiers created or given signals since the last event seen.
+#[derive(Debug, Clone, Default)]
+pub struct Suggest {
+    inner: std::sync::Arc<SuggestInner>,
+}
+
+#[derive(Debug, Default)]
+struct SuggestInner {
+    live: std::sync::RwLock<Option<Live>>,
+    building: std::sync::atomic::AtomicBool,
+}
+
+#[derive(Debug)]
+struct Live {
+    index: sterk_signals::candidates::CandidateIndex,
+    /// Every signal up to this id was read (or is in a hole).
+    signals_seen: i64,
+    /// Ids under `signals_seen` not seen yet, with when they were missed; dropped after
+    /// [`HOLE_TTL`] (a rolled-back registration leaves a gap forever).
+    holes: Vec<(i64, std::time::Instant)>,
+    /// Every dossier event up to this id was read.
+    events_seen: i64,
+}
+
+/// How long a gap in the signals' ids is looked for.
+const HOLE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Rows per read while the index is built.
+const BUILD_CHUNK: i64 = 20_000;
+
+type OpenRow = (i64, i64, String, String, String, i64, Option<i64>);
+
+impl Suggest {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<Live>> {
+        self.inner.live.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Option<Live>> {
+        self.inner.live.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn is_live(&self) -> bool {
+        self.read().is_some()
+    }
+
+    /// Starts building the index in the background, unless it is built or being built.
+    fn start_building(&self, db: &Db) {
+        use std::sync::atomic::Ordering;
+        if self.is_live() || self.inner.building.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            self.inner.building.store(false, Ordering::Release);
+            return;
+        };
+        let db = db.clone();
+        handle.spawn(async move {
+            let started = std::time::Instant::now();
+            match build(&db).await {
+                Ok(live) => {
+                    let open = live.index.open_len();
+                    *db.suggest().write() = Some(live);
+                    tracing::info!(
+                        signals.open = open,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "signals: suggestion index built"
+                    );
+                }
+                Err(e) => {
+                    tracing::warn!(error.detail = %e, "signals: suggestion index not built");
+                    db.suggest().inner.building.store(false, Ordering::Release);
+                }
+            }
+        });
+    }
+
+    fn rank(
+        &self,
+        org: i64,
+        q: &sterk_signals::similarity::Doc<'_>,
+        limit: usize,
+    ) -> Vec<sterk_signals::candidates::Suggested> {
+        self.read()
+            .as_ref()
+            .map(|l| l.index.suggest(org, q, PER_KEY, MIN_SCORE, limit))
+            .unwrap_or_default()
+    }
+
+    /// After a registration committed.
+    fn inserted(&self, s: &sterk_signals::candidates::Open<'_>) {
+        if let Some(l) = self.write().as_mut() {
+            l.index.insert(s);
+        }
+    }
+
+    /// After signals were bundled (committed), or found bundled.
+    fn close(&self, ids: &[i64]) {
+        if let Some(l) = self.write().as_mut() {
+            for id in ids {
+                l.index.close(*id);
+            }
+        }
+    }
+
+    /// Reads what changed in the database since the last look and applies it.
+    async fn catch_up(&self, db: &Db) -> Result<(), StoreError> {
+        let (signals_seen, events_seen, holes) = match self.read().as_ref() {
+            Some(l) => (
+                l.signals_seen,
+                l.events_seen,
+                l.holes.iter().map(|(id, _)| *id).collect::<Vec<i64>>(),
+            ),
+            None => return Ok(()),
+        };
+        let (max_signal, max_event): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE((SELECT MAX(id) FROM signals), 0), COALESCE((SELECT MAX(id) FROM signal_dossier_events), 0)",
+        )
+        .fetch_one(db.reader())
+        .await?;
+        let mut rows: Vec<OpenRow> = Vec::new();
+        if max_signal > signals_seen || !holes.is_empty() {
+            let marks = (0..holes.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = if holes.is_empty() {
+                "SELECT id, org_id, terms, subject, challenge, platform_id, dossier_id FROM signals WHERE id > $1 ORDER BY id".to_owned()
+            } else {
+                format!(
+                    "SELECT id, org_id, terms, subject, challenge, platform_id, dossier_id FROM signals WHERE id > $1 OR id IN ({marks}) ORDER BY id"
+                )
+            };
+            let mut q = sqlx::query_as::<_, OpenRow>(&sql).bind(signals_seen);
+            for h in &holes {
+                q = q.bind(*h);
+            }
+            rows = q.fetch_all(db.reader()).await?;
+        }
+        let mut bundled: Vec<i64> = Vec::new();
+        let mut last_event = events_seen;
+        if max_event > events_seen {
+            let events: Vec<(i64, i64)> = sqlx::query_as(
+                "SELECT id, dossier_id FROM signal_dossier_events WHERE id > $1 AND kind IN ('created', 'signals_added') ORDER BY id",
+            )
+            .bind(events_seen)
+            .fetch_all(db.reader())
+            .await?;
+            last_event = max_event;
+            let mut dossiers: Vec<i64> = events.iter().map(|(_, d)| *d).collect();
+            dossiers.sort_unstable();
+            dossiers.dedup();
+            for d in dossiers {
+                let ids: Vec<(i64,)> =
+                    sqlx::query_as("SELECT id FROM signals WHERE dossier_id = $1")
+                        .bind(d)
+                        .fetch_all(db.reader())
+                        .await?;
+                bundled.extend(ids.into_iter().map(|(id,)| id));
+            }
+        }
+        if rows.is_empty() && bundled.is_empty() && last_event == events_seen && holes.is_empty() {
+            return Ok(());
+        }
+        let mut guard = self.write();
+        let Some(live) = guard.as_mut() else {
+            return Ok(());
+        };
+        let now = std::time::Instant::now();
+        for (id, org, terms, subject, challenge, region, dossier) in &rows {
+            live.holes.retain(|(h, _)| h != id);
+            if *id > live.signals_seen {
+                // Ids skipped between what was seen and this one may still commit.
+                let gap = *id - live.signals_seen - 1;
+                if (1..=1000).contains(&gap) && live.signals_seen > 0 {
+                    live.holes
+                        .extend((live.signals_seen + 1..*id).map(|h| (h, now)));
+                }
+                live.signals_seen = *id;
+            }
+            if dossier.is_none() {
+                live.index.insert(&sterk_signals::candidates::Open {
+                    id: *id,
+                    org: *org,
+                    terms,
+                    subject,
+                    challenge,
+                    region: *region,
+                });
+            } else {
+                live.index.close(*id);
+            }
+        }
+        live.holes
+            .retain(|(_, at)| now.duration_since(*at) < HOLE_TTL);
+        live.holes.truncate(1000);
+        for id in bundled {
+            live.index.close(id);
+        }
+        live.events_seen = live.events_seen.max(last_event);
+        Ok(())
+    }
+}
+
+/// Reads the open signals into a new index. Each read packs a chunk of signals into one
+/// text (`string_agg`, on both backends), fields split by U+001F and signals by U+001E, which
+/// neither codes nor stemmed terms (letters and digits) contain: a million rows one by one
+/// cost seconds of driver overhead, fifty texts do not.
+async fn build(db: &Db) -> Result<Live, StoreError> {
+    const FIELD: char = '\u{1f}';
+    const RECORD: char = '\u{1e}';
+    let (events_seen,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM signal_dossier_events")
+            .fetch_one(db.reader())
+            .await?;
+    let (max_signal,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM signals")
+        .fetch_one(db.reader())
+        .await?;
+    let mut index = sterk_signals::candidates::CandidateIndex::new();
+    let mut after = 0i64;
+    loop {
+        let (rows, last, packed): (i64, Option<i64>, Option<String>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(id), string_agg(CAST(id AS TEXT) || $3 || CAST(org_id AS TEXT) || $3 || CAST(platform_id AS TEXT) || $3 || subject || $3 || challenge || $3 || terms, $4 ORDER BY id) \
+             FROM (SELECT id, org_id, platform_id, subject, challenge, terms FROM signals WHERE dossier_id IS NULL AND id > $1 ORDER BY id LIMIT $2) c",
+        )
+        .bind(after)
+        .bind(BUILD_CHUNK)
+        .bind(FIELD.to_string())
+        .bind(RECORD.to_string())
+        .fetch_one(db.reader())
+        .await?;
+        let (Some(last), Some(packed)) = (last, packed) else {
+            break;
+        };
+        for record in packed.split(RECORD) {
+            let mut f = record.splitn(6, FIELD);
+            let mut num = || f.next().and_then(|v| v.parse::<i64>().ok());
+            let (Some(id), Some(org), Some(region)) = (num(), num(), num()) else {
+                continue;
+            };
+            let (Some(subject), Some(challenge), Some(terms)) = (f.next(), f.next(), f.next())
+            else {
+                continue;
+            };
+            index.insert(&sterk_signals::candidates::Open {
+                id,
+                org,
+                terms,
+                subject,
+                challenge,
+                region,
+            });
+        }
+        if rows < BUILD_CHUNK {
+            break;
+        }
+        after = last;
+    }
+    // Signals registered while reading are found by the first catch-up (`id > signals_seen`);
+    // bundled ones by the events after `events_seen`.
+    Ok(Live {
+        index,
+        signals_seen: max_signal,
+        holes: Vec::new(),
+        events_seen,
+    })
+}
+
+/// Starts building the suggestions' index in the background (the server calls it at start, so
+/// the first signal page does not wait for it and later ones need not read the candidates).
+pub fn warm_suggestions(db: &Db) {
+    db.suggest().start_building(db);
+}
+
+/// Builds the suggestions' index now if it is not built yet, and returns how many open
+/// signals it holds.
+pub async fn ready_suggestions(db: &Db) -> Result<usize, StoreError> {
+    if let Some(l) = db.suggest().read().as_ref() {
+        return Ok(l.index.open_len());
+    }
+    let live = build(db).await?;
+    let open = live.index.open_len();
+    *db.suggest().write() = Some(live);
+    Ok(open)
 }
 
 /// Ranks `rows` against `signal` (pure; also used for a chair's region list).
@@ -457,7 +855,7 @@ pub fn rank_rows(signal: &SignalRow, rows: Vec<SignalRow>, limit: usize) -> Vec<
             region: r.platform_id,
         })
         .collect();
-    let ranked = rank(&q, &docs, 0.25, limit);
+    let ranked = rank(&q, &docs, MIN_SCORE, limit);
     let mut slots: Vec<Option<SignalRow>> = rows.into_iter().map(Some).collect();
     ranked
         .into_iter()
@@ -465,14 +863,7 @@ pub fn rank_rows(signal: &SignalRow, rows: Vec<SignalRow>, limit: usize) -> Vec<
             slots
                 .get_mut(s.index)
                 .and_then(Option::take)
-                .map(|row| Suggestion {
-                    signal: row,
-                    score: (s.total * 100.0).round() as i64,
-                    text: (s.text * 100.0).round() as i64,
-                    same_subject: s.same_subject,
-                    same_challenge: s.same_challenge,
-                    same_region: s.same_region,
-                })
+                .map(|row| suggestion(row, &s))
         })
         .collect()
 }
@@ -888,6 +1279,7 @@ pub async fn create_dossier(db: &Db, actor: &Actor, d: &NewDossier<'_>) -> Resul
     }
     event(&mut tx, actor, id, "created", None, Some("gemeld"), "").await?;
     tx.commit().await?;
+    db.suggest().close(d.signals);
     Ok(id)
 }
 
@@ -907,6 +1299,7 @@ pub async fn add_signals(
     attach(&mut tx, actor, dossier, signals).await?;
     event(&mut tx, actor, dossier, "signals_added", None, None, "").await?;
     tx.commit().await?;
+    db.suggest().close(signals);
     Ok(())
 }
 
@@ -1414,42 +1807,28 @@ pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, St
     Ok(out)
 }
 
-/// The figures of the actor's own organisation (not suppressed: they stay inside it),
-/// grouped in the database over the organisation's signals (index `signals_org`).
+/// The figures of the actor's own organisation (not suppressed: they stay inside it), from
+/// its counts (`signal_org_counts`, kept in the registering transaction): per challenge,
+/// right, life domain, region, month and target group, each ordered by code (regions by
+/// their number).
 pub async fn own_figures(db: &Db, actor: &Actor) -> Result<Vec<CountRow>, StoreError> {
     let org = org_of(actor)?;
-    let mut out: Vec<CountRow> = Vec::new();
-    for sql in [
-        "SELECT 'challenge' AS dimension, challenge AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY challenge ORDER BY challenge",
-        "SELECT subject_kind AS dimension, subject AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY subject_kind, subject ORDER BY subject",
-        "SELECT 'region' AS dimension, CAST(platform_id AS TEXT) AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY platform_id ORDER BY platform_id",
-        "SELECT 'month' AS dimension, month AS code, COUNT(*) AS n FROM signals WHERE org_id = $1 GROUP BY month ORDER BY month",
-    ] {
-        out.extend(
-            sqlx::query_as::<_, CountRow>(sql)
-                .bind(org)
-                .fetch_all(db.reader())
-                .await?,
-        );
-    }
-    // Target groups are a list per signal: count the distinct lists, then split them.
-    let lists: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT target_groups, COUNT(*) FROM signals WHERE org_id = $1 GROUP BY target_groups",
+    let mut out: Vec<CountRow> = sqlx::query_as(
+        "SELECT dimension, code, n FROM signal_org_counts WHERE org_id = $1 ORDER BY dimension, code",
     )
     .bind(org)
     .fetch_all(db.reader())
     .await?;
-    let mut groups: std::collections::BTreeMap<String, i64> = Default::default();
-    for (list, n) in lists {
-        for g in list.split(',').filter(|g| !g.is_empty()) {
-            *groups.entry(g.to_owned()).or_insert(0) += n;
-        }
-    }
-    out.extend(groups.into_iter().map(|(code, n)| CountRow {
-        dimension: "target_group".to_owned(),
-        code,
-        n,
-    }));
+    out.sort_by(|a, b| {
+        a.dimension.cmp(&b.dimension).then_with(|| {
+            if a.dimension == "region" {
+                let n = |c: &str| c.parse::<i64>().unwrap_or(i64::MAX);
+                n(&a.code).cmp(&n(&b.code))
+            } else {
+                a.code.cmp(&b.code)
+            }
+        })
+    });
     Ok(out)
 }
 
@@ -1760,6 +2139,7 @@ pub async fn seed_bench(db: &Db, orgs: usize, n: usize) -> Result<(), StoreError
     let life = sterk_signals::form::LIFE_DOMAINS;
     let now = now_ms();
     let mut counts: HashMap<(String, String, String, i64), i64> = HashMap::new();
+    let mut org_counts: HashMap<(usize, String, String), i64> = HashMap::new();
     let chunk = 1000;
     let mut done = 0;
     while done < n {
@@ -1818,6 +2198,18 @@ pub async fn seed_bench(db: &Db, orgs: usize, n: usize) -> Result<(), StoreError
             for g in tg.split(',') {
                 add("target_group", g);
             }
+            let mut own = |d: &str, c: &str| {
+                *org_counts
+                    .entry((org, d.to_owned(), c.to_owned()))
+                    .or_insert(0) += 1;
+            };
+            own("challenge", challenge);
+            own(kind, subject);
+            own("region", &platform.to_string());
+            own("month", &month);
+            for g in tg.split(',') {
+                own("target_group", g);
+            }
         }
         sqlx::query(&sql).execute(&mut *tx).await?;
         tx.commit().await?;
@@ -1833,6 +2225,18 @@ pub async fn seed_bench(db: &Db, orgs: usize, n: usize) -> Result<(), StoreError
         .bind(c)
         .bind(m)
         .bind(p)
+        .bind(v)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for ((o, d, c), v) in org_counts {
+        sqlx::query(
+            "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + $4",
+        )
+        .bind(o as i64)
+        .bind(d)
+        .bind(c)
         .bind(v)
         .execute(&mut *tx)
         .await?;

@@ -126,10 +126,12 @@ pub fn install_metrics() -> Option<PrometheusHandle> {
 
 /// The application: pages, API, static files and all layers. Also starts, once per state,
 /// the runner of screening jobs, which (re)starts queued and interrupted screenings
-/// ([`screening::start_background`]).
+/// ([`screening::start_background`]), and the building of the practice search index and of
+/// the open signals' index for bundling suggestions.
 pub fn app(state: AppState) -> Router {
     screening::start_background(&state);
     practices::start_background(&state);
+    sterk_store::signals::warm_suggestions(&state.db);
     let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(state.db.clone()))
         .with_name("sterk_session")
         .with_secure(state.config.secure_cookies)

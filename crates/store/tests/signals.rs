@@ -1,0 +1,191 @@
+//! Bundling suggestions from the open signals in memory: the same suggestions, scores and
+//! order as the database query, also after registrations and bundling here and on another
+//! instance. Every test runs on SQLite and, when configured, PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use sterk_domain::access::{Actor, Role};
+use sterk_signals::form::{self, RawSignal};
+use sterk_store::signals::{self, NewDossier, PiiCheck, Source, Suggestion};
+use sterk_store::{Db, demo, testing};
+use time::macros::date;
+
+fn admin(org: i64) -> Actor {
+    Actor {
+        account: org,
+        role: Role::OrgAdmin,
+        org: Some(org),
+        platform: None,
+    }
+}
+
+async fn register(db: &Db, org: i64, what: &str, subject: &str, challenge: &str) -> i64 {
+    let raw = RawSignal {
+        what,
+        subject,
+        challenge,
+        target_groups: vec!["elderly"],
+        refnis: "44021",
+        people: "2",
+        since: "2025-01",
+        evidence: vec!["cases"],
+        testimony: "",
+        testimony_client: "",
+    };
+    let today = date!(2025 - 06 - 01);
+    let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+    signals::register(
+        db,
+        &admin(org),
+        &s,
+        Source::Form,
+        today,
+        &PiiCheck::default(),
+    )
+    .await
+    .unwrap()
+}
+
+fn brief(v: &[Suggestion]) -> Vec<(i64, i64, i64, bool, bool, bool)> {
+    v.iter()
+        .map(|s| {
+            (
+                s.signal.id,
+                s.score,
+                s.text,
+                s.same_subject,
+                s.same_challenge,
+                s.same_region,
+            )
+        })
+        .collect()
+}
+
+/// The suggestions for `id` from the index and from the query agree (and returns them).
+async fn agree(db: &Db, id: i64, name: &str) -> Vec<(i64, i64, i64, bool, bool, bool)> {
+    let (org,): (i64,) = sqlx::query_as("SELECT org_id FROM signals WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+    let row = signals::get_signal(db, &admin(org), id).await.unwrap();
+    let by_index = signals::suggestions(db, &row, 10).await.unwrap();
+    let by_query = signals::suggestions_by_query(db, &row, 10).await.unwrap();
+    assert_eq!(brief(&by_index), brief(&by_query), "{name}: signal {id}");
+    for s in &by_index {
+        assert_ne!(s.signal.org_id, org, "{name}: own organisation");
+        assert!(s.signal.dossier_id.is_none(), "{name}: already bundled");
+        assert!(s.signal.testimony.is_none(), "{name}: no testimony");
+    }
+    brief(&by_index)
+}
+
+#[tokio::test]
+async fn suggestions_from_memory_match_the_query() {
+    for t in testing::all("signals_suggest").await.unwrap() {
+        let db = &t.db;
+        demo::seed_bench(db, 6, 6, 0).await.unwrap();
+        signals::seed_bench(db, 6, 3000).await.unwrap();
+        assert_eq!(signals::ready_suggestions(db).await.unwrap(), 3000);
+        let newest: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM signals WHERE org_id = 1 AND dossier_id IS NULL ORDER BY id DESC LIMIT 5",
+        )
+        .fetch_all(db.reader())
+        .await
+        .unwrap();
+        for (id,) in &newest {
+            let got = agree(db, *id, t.name).await;
+            assert_eq!(got.len(), 10, "{}", t.name);
+        }
+
+        // Registered and bundled here: the index follows at once.
+        let fresh = register(
+            db,
+            2,
+            "De huurpremie wordt niet aangevraagd omdat het formulier te moeilijk is",
+            "right:vlaamse_huurpremie",
+            "onderbescherming",
+        )
+        .await;
+        let mine = register(
+            db,
+            1,
+            "Ouderen vragen de huurpremie niet aan: het formulier is te moeilijk",
+            "right:vlaamse_huurpremie",
+            "onderbescherming",
+        )
+        .await;
+        let got = agree(db, mine, t.name).await;
+        assert!(got.iter().any(|s| s.0 == fresh), "{}: {got:?}", t.name);
+        let top: Vec<i64> = got.iter().take(3).map(|s| s.0).collect();
+        signals::create_dossier(
+            db,
+            &admin(3),
+            &NewDossier {
+                title: "Huurpremie",
+                summary: "",
+                platform: 2,
+                signals: &top,
+                dossiers: &[],
+            },
+        )
+        .await
+        .unwrap();
+        let after = agree(db, mine, t.name).await;
+        assert!(!after.iter().any(|s| top.contains(&s.0)), "{}", t.name);
+
+        // Another instance on the same database registers and bundles: this one catches up
+        // before ranking.
+        let other = Db::open(&t.url).await.unwrap();
+        let theirs = register(
+            &other,
+            4,
+            "Het formulier van de huurpremie is te moeilijk voor ouderen",
+            "right:vlaamse_huurpremie",
+            "onderbescherming",
+        )
+        .await;
+        let got = agree(db, mine, t.name).await;
+        assert_eq!(
+            got.first().map(|s| s.0),
+            Some(theirs),
+            "{}: {got:?}",
+            t.name
+        );
+        let next: Vec<i64> = got.iter().take(2).map(|s| s.0).collect();
+        let dossier = signals::create_dossier(
+            &other,
+            &admin(5),
+            &NewDossier {
+                title: "Huurpremie 2",
+                summary: "",
+                platform: 2,
+                signals: &next[..1],
+                dossiers: &[],
+            },
+        )
+        .await
+        .unwrap();
+        signals::add_signals(&other, &admin(5), dossier, &next[1..])
+            .await
+            .unwrap();
+        let after = agree(db, mine, t.name).await;
+        assert!(!after.iter().any(|s| next.contains(&s.0)), "{}", t.name);
+
+        // Bundled behind everyone's back (no dossier event): the suggestion is checked
+        // against the database before it is shown and the ranking done again.
+        let shown = after[0].0;
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("UPDATE signals SET dossier_id = $1 WHERE id = $2")
+            .bind(dossier)
+            .bind(shown)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let row = signals::get_signal(db, &admin(1), mine).await.unwrap();
+        let got = brief(&signals::suggestions(db, &row, 10).await.unwrap());
+        assert!(!got.iter().any(|s| s.0 == shown), "{}", t.name);
+        agree(db, mine, t.name).await;
+        other.close().await;
+    }
+}
