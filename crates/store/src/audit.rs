@@ -49,25 +49,7 @@ pub async fn record_all(conn: &mut AnyConnection, entries: &[Entry<'_>]) -> Resu
         return Ok(());
     }
     let at = now_ms();
-    let mut sql = String::from(
-        "INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) VALUES ",
-    );
-    for i in 0..entries.len() {
-        let b = i * 7;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6,
-            b + 7
-        ));
-    }
+    let sql = insert_sql(entries.len());
     let mut q = sqlx::query(&sql);
     for e in entries {
         q = q
@@ -169,12 +151,13 @@ impl Queue {
     }
 }
 
-async fn insert_group(pool: &sqlx::AnyPool, rows: &[(Owned, Ack)]) -> Result<(), sqlx::Error> {
-    let mut sql = String::with_capacity(120 + rows.len() * 40);
+/// `INSERT INTO audit_log … VALUES` with `n` rows of placeholders (7 per row).
+fn insert_sql(n: usize) -> String {
+    let mut sql = String::with_capacity(120 + n * 40);
     sql.push_str(
         "INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) VALUES ",
     );
-    for i in 0..rows.len() {
+    for i in 0..n {
         let b = i * 7;
         if i > 0 {
             sql.push_str(", ");
@@ -190,6 +173,11 @@ async fn insert_group(pool: &sqlx::AnyPool, rows: &[(Owned, Ack)]) -> Result<(),
             b + 7
         ));
     }
+    sql
+}
+
+async fn insert_group(pool: &sqlx::AnyPool, rows: &[(Owned, Ack)]) -> Result<(), sqlx::Error> {
+    let sql = insert_sql(rows.len());
     let mut q = sqlx::query(&sql);
     for (r, _) in rows {
         q = q
