@@ -96,6 +96,17 @@ pub struct ClientSummary {
     pub updated_at: i64,
 }
 
+/// A row of the client list's statement: the summary and the total of the filtered list.
+#[derive(sqlx::FromRow)]
+struct SummaryWithTotal {
+    id: i64,
+    name: String,
+    birth: Option<String>,
+    municipality_nl: Option<String>,
+    updated_at: i64,
+    total: i64,
+}
+
 /// A consent as the ledger shows it.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct ConsentRow {
@@ -339,34 +350,64 @@ pub async fn list(
         ("$3", "$4")
     };
     let pattern = format!("%{needle}%");
-    let list_sql = format!(
-        "SELECT c.id, c.name, c.birth, m.name_nl AS municipality_nl, c.updated_at FROM clients c LEFT JOIN municipalities m ON m.refnis = c.refnis \
-         WHERE c.org_id = $1 AND c.erased_at IS NULL{filter} ORDER BY c.name, c.id LIMIT {limit_at} OFFSET {offset_at}"
-    );
+    // The page and the total in one statement: the count is an uncorrelated scalar subquery,
+    // which both SQLite and PostgreSQL evaluate once per statement. One statement is one
+    // hand-off to the database worker instead of two. Only an empty page (past the end, or no
+    // match) needs the count on its own.
     let count_sql = format!(
         "SELECT COUNT(*) FROM clients c WHERE c.org_id = $1 AND c.erased_at IS NULL{filter}"
     );
-    let mut list = sqlx::query_as(&list_sql).bind(org);
-    let mut count = sqlx::query_as(&count_sql).bind(org);
+    let list_sql = format!(
+        "SELECT c.id, c.name, c.birth, m.name_nl AS municipality_nl, c.updated_at, ({count_sql}) AS total \
+         FROM clients c LEFT JOIN municipalities m ON m.refnis = c.refnis \
+         WHERE c.org_id = $1 AND c.erased_at IS NULL{filter} ORDER BY c.name, c.id LIMIT {limit_at} OFFSET {offset_at}"
+    );
+    let mut list = sqlx::query_as::<_, SummaryWithTotal>(&list_sql).bind(org);
     if !needle.is_empty() {
         list = list.bind(&pattern);
-        count = count.bind(&pattern);
     }
-    let rows: Vec<ClientSummary> = list.bind(limit).bind(offset).fetch_all(db.reader()).await?;
-    let (total,): (i64,) = count.fetch_one(db.reader()).await?;
     let detail = format!("offset={offset}");
-    audit::record_now(
-        db,
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action: "client.list",
-            entity: "client",
-            entity_id: None,
-            detail: &detail,
+    // The read and its audit row go side by side; the page is returned only when both are done.
+    let (rows, ()) = tokio::try_join!(
+        async {
+            list.bind(limit)
+                .bind(offset)
+                .fetch_all(db.reader())
+                .await
+                .map_err(StoreError::from)
         },
-    )
-    .await?;
+        audit::record_now(
+            db,
+            Entry {
+                account: Some(actor.account),
+                org: Some(org),
+                action: "client.list",
+                entity: "client",
+                entity_id: None,
+                detail: &detail,
+            },
+        )
+    )?;
+    let total = match rows.first() {
+        Some(first) => first.total,
+        None => {
+            let mut count = sqlx::query_as::<_, (i64,)>(&count_sql).bind(org);
+            if !needle.is_empty() {
+                count = count.bind(&pattern);
+            }
+            count.fetch_one(db.reader()).await?.0
+        }
+    };
+    let rows = rows
+        .into_iter()
+        .map(|r| ClientSummary {
+            id: r.id,
+            name: r.name,
+            birth: r.birth,
+            municipality_nl: r.municipality_nl,
+            updated_at: r.updated_at,
+        })
+        .collect();
     Ok((rows, total))
 }
 

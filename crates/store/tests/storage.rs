@@ -237,6 +237,53 @@ async fn organisations_refuse_duplicate_kbo_and_unknown_municipality() {
 }
 
 #[tokio::test]
+async fn client_list_pages_carry_the_total_of_the_filtered_list() {
+    for t in testing::all("client_pages").await.unwrap() {
+        let db = &t.db;
+        let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
+        let w1 = worker(db, gent, "a@x.be", Role::SocialWorker).await;
+        for name in [
+            "Anna Peeters",
+            "Bart Peeters",
+            "Chris Janssens",
+            "Dirk Peeters",
+            "Els Maes",
+        ] {
+            clients::create(db, &w1, &client_input(name)).await.unwrap();
+        }
+        let page = |search: &'static str, offset: i64, limit: i64| {
+            let w1 = w1.clone();
+            async move {
+                let (rows, total) = clients::list(db, &w1, search, offset, limit).await.unwrap();
+                (rows.into_iter().map(|r| r.name).collect::<Vec<_>>(), total)
+            }
+        };
+        assert_eq!(
+            page("", 0, 2).await,
+            (vec!["Anna Peeters".into(), "Bart Peeters".into()], 5),
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            page("", 4, 2).await,
+            (vec!["Els Maes".into()], 5),
+            "{}",
+            t.name
+        );
+        // Past the end: no rows, the total still counts the whole list.
+        assert_eq!(page("", 10, 2).await, (vec![], 5), "{}", t.name);
+        assert_eq!(
+            page("peeters", 1, 1).await,
+            (vec!["Bart Peeters".into()], 3),
+            "{}",
+            t.name
+        );
+        assert_eq!(page("peeters", 3, 1).await, (vec![], 3), "{}", t.name);
+        assert_eq!(page("nobody", 0, 20).await, (vec![], 0), "{}", t.name);
+    }
+}
+
+#[tokio::test]
 async fn client_data_stays_in_its_organisation_and_every_read_is_audited() {
     for t in testing::all("clients").await.unwrap() {
         let db = &t.db;
