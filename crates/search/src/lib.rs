@@ -129,6 +129,8 @@ pub struct PracticeIndex {
     /// The unfiltered list (the search page without words or filters) of one searcher
     /// generation: counting its facets and sorting it means visiting every practice.
     everything: Mutex<Option<Arc<Everything>>>,
+    /// The decoded `tags` column of each segment ([`TagColumns`]).
+    tag_columns: TagColumns,
     /// The facet values that have a bit in the `tags` fast field.
     codes: RwLock<Codes>,
     /// Set (for good) when a practice carried a facet value beyond the [`TAG_BITS`] that
@@ -194,36 +196,125 @@ fn sort_values(v: &mut FacetValues) {
 }
 
 /// Counts, per bit, the matches whose `tags` have it: one fast-field read per match.
-struct TagCounts;
+struct TagCounts<'a>(&'a TagColumns);
 
-struct TagSegment {
-    tags: Arc<dyn ColumnValues<u64>>,
-    counts: [u64; TAG_BITS],
-    buffer: Vec<u64>,
+/// The `tags` of every document of each segment, decoded once per segment and kept: a
+/// segment never changes, and reading a plain array per match is several times cheaper than
+/// decoding the bit-packed fast field (profile of a broad search: 13 % of the CPU was
+/// `BitpackedReader::get_val`). Entries of segments that left the index are dropped when
+/// the searcher generation changes. 100,000 practices take 800 KB.
+#[derive(Default)]
+struct TagColumns {
+    inner: Mutex<TagColumnsInner>,
 }
 
-impl TagSegment {
-    fn add(&mut self, mut tags: u64) {
-        while tags != 0 {
-            let bit = tags.trailing_zeros() as usize;
-            if let Some(n) = self.counts.get_mut(bit) {
-                *n += 1;
-            }
-            tags &= tags - 1;
+#[derive(Default)]
+struct TagColumnsInner {
+    generation: u64,
+    columns: std::collections::HashMap<tantivy::index::SegmentId, Arc<[u64]>>,
+}
+
+impl TagColumns {
+    /// Forgets the columns of segments that `searcher` no longer holds (once per generation).
+    fn prune(&self, searcher: &tantivy::Searcher) {
+        let generation = searcher.generation().generation_id();
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.generation != generation {
+            let live: Vec<tantivy::index::SegmentId> = searcher
+                .segment_readers()
+                .iter()
+                .map(|r| r.segment_id())
+                .collect();
+            inner.columns.retain(|id, _| live.contains(id));
+            inner.generation = generation;
         }
+    }
+
+    fn of(&self, segment: &SegmentReader) -> tantivy::Result<Arc<[u64]>> {
+        let id = segment.segment_id();
+        if let Some(c) = self
+            .inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .columns
+            .get(&id)
+        {
+            return Ok(Arc::clone(c));
+        }
+        // Decoded outside the lock; two searches may both decode a new segment once.
+        let column = values(segment.fast_fields().u64(TAGS)?);
+        let decoded: Arc<[u64]> = (0..segment.max_doc()).map(|d| column.get_val(d)).collect();
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .columns
+            .insert(id, Arc::clone(&decoded));
+        Ok(decoded)
     }
 }
 
-impl Collector for TagCounts {
+/// Per-bit counts of a segment's matches, kept bit-sliced: `planes[k]` holds bit `k` of a
+/// 8-bit counter for each of the 64 tag bits, so adding a match's tags is a few word
+/// operations (a ripple carry) instead of a loop over its set bits. The counters are
+/// flushed into `counts` before they can overflow (every 255 matches).
+struct TagSegment {
+    tags: Arc<[u64]>,
+    planes: [u64; 8],
+    pending: u32,
+    counts: [u64; TAG_BITS],
+}
+
+impl TagSegment {
+    fn new(tags: Arc<[u64]>) -> TagSegment {
+        TagSegment {
+            tags,
+            planes: [0; 8],
+            pending: 0,
+            counts: [0; TAG_BITS],
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, tags: u64) {
+        let mut carry = tags;
+        for plane in &mut self.planes {
+            let sum = *plane ^ carry;
+            carry &= *plane;
+            *plane = sum;
+            if carry == 0 {
+                break;
+            }
+        }
+        self.pending += 1;
+        if self.pending == 255 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (bit, count) in self.counts.iter_mut().enumerate() {
+            let mut n = 0u64;
+            for (k, plane) in self.planes.iter().enumerate() {
+                n |= ((plane >> bit) & 1) << k;
+            }
+            *count += n;
+        }
+        self.planes = [0; 8];
+        self.pending = 0;
+    }
+
+    #[inline]
+    fn tags_of(&self, doc: DocId) -> u64 {
+        self.tags.get(doc as usize).copied().unwrap_or(0)
+    }
+}
+
+impl Collector for TagCounts<'_> {
     type Fruit = [u64; TAG_BITS];
     type Child = TagSegment;
 
     fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<TagSegment> {
-        Ok(TagSegment {
-            tags: values(segment.fast_fields().u64(TAGS)?),
-            counts: [0; TAG_BITS],
-            buffer: Vec::new(),
-        })
+        Ok(TagSegment::new(self.0.of(segment)?))
     }
 
     fn requires_scoring(&self) -> bool {
@@ -245,21 +336,19 @@ impl SegmentCollector for TagSegment {
     type Fruit = [u64; TAG_BITS];
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        let tags = self.tags.get_val(doc);
+        let tags = self.tags_of(doc);
         self.add(tags);
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
-        let mut buffer = std::mem::take(&mut self.buffer);
-        buffer.resize(docs.len(), 0);
-        self.tags.get_vals(docs, &mut buffer);
-        for tags in &buffer {
-            self.add(*tags);
+        for doc in docs {
+            let tags = self.tags_of(*doc);
+            self.add(tags);
         }
-        self.buffer = buffer;
     }
 
-    fn harvest(self) -> [u64; TAG_BITS] {
+    fn harvest(mut self) -> [u64; TAG_BITS] {
+        self.flush();
         self.counts
     }
 }
@@ -377,6 +466,7 @@ impl PracticeIndex {
             reader,
             writer: Mutex::new(writer),
             everything: Mutex::new(None),
+            tag_columns: TagColumns::default(),
             codes: RwLock::new(Codes::default()),
             overflow: AtomicBool::new(false),
             f: Fields {
@@ -548,6 +638,7 @@ impl PracticeIndex {
         let unfiltered = !ranked_by_text && *filters == Filters::default();
         let limit = limit.max(1);
         let searcher = self.reader.searcher();
+        self.tag_columns.prune(&searcher);
         // Read before the counting: a practice whose values have no bit sets the flag
         // before it is added, so it is set for every searcher that holds such a practice.
         let fast = fast && !self.overflow.load(AtomicOrdering::SeqCst);
@@ -583,14 +674,16 @@ impl PracticeIndex {
         let (addresses, total, facets) = if fast {
             // The facets of every match from one fast-field read each (the `tags` bit set).
             let (addresses, total, counts) = if ranked_by_text {
-                let ((hits, total), counts) =
-                    searcher.search(&query, &((top.order_by_score(), Count), TagCounts))?;
+                let ((hits, total), counts) = searcher.search(
+                    &query,
+                    &((top.order_by_score(), Count), TagCounts(&self.tag_columns)),
+                )?;
                 (addresses(hits), total, counts)
             } else {
                 // Without words: newest practices first.
                 let top = top.order_by_fast_field::<u64>("id", Order::Desc);
                 let ((hits, total), counts) =
-                    searcher.search(&query, &((top, Count), TagCounts))?;
+                    searcher.search(&query, &((top, Count), TagCounts(&self.tag_columns)))?;
                 (addresses(hits), total, counts)
             };
             let codes = self.codes.read().unwrap_or_else(|e| e.into_inner());
@@ -646,7 +739,8 @@ impl PracticeIndex {
         {
             return Ok(Arc::clone(e));
         }
-        let (mut ids, counts) = searcher.search(&AllQuery, &(AllIds, TagCounts))?;
+        let (mut ids, counts) =
+            searcher.search(&AllQuery, &(AllIds, TagCounts(&self.tag_columns)))?;
         // Newest (highest id) first, as the ranked-by-id page of the general path.
         ids.sort_unstable_by(|a, b| b.cmp(a));
         let facets = self
@@ -759,6 +853,38 @@ fn addresses<K>(hits: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bit_sliced_counts_equal_a_plain_count() {
+        // A simple generator (xorshift) of tag words, dense and sparse, over several
+        // flushes (every 255 additions) and a remainder.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut words = Vec::new();
+        for i in 0..2_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            words.push(match i % 4 {
+                0 => x,
+                1 => x & x.rotate_left(11) & x.rotate_left(29),
+                2 => u64::MAX,
+                _ => 0,
+            });
+        }
+        for n in [0, 1, 254, 255, 256, 511, 2_000] {
+            let mut seg = TagSegment::new(Arc::from(words[..n].to_vec()));
+            let mut plain = [0u64; TAG_BITS];
+            for (doc, w) in words[..n].iter().enumerate() {
+                for (bit, count) in plain.iter_mut().enumerate() {
+                    *count += (w >> bit) & 1;
+                }
+                seg.collect(doc as DocId, 0.0);
+            }
+            // A document beyond the column counts as no tags.
+            seg.collect(n as DocId, 0.0);
+            assert_eq!(seg.harvest(), plain, "{n} words");
+        }
+    }
 
     fn doc(id: i64, lang: &str, title: &str, body: &str, k: &[&str], region: &str) -> PracticeDoc {
         PracticeDoc {
