@@ -39,6 +39,19 @@ pub const DERIVED_INPUTS: [&str; 7] = [
 ];
 
 impl Derived {
+    /// The input index of each derived input, in [`DERIVED_INPUTS`] order.
+    pub(crate) fn indices(&self) -> [Option<usize>; 7] {
+        [
+            self.applicant_age,
+            self.partner,
+            self.dependent_children,
+            self.other_adults,
+            self.children_in_school,
+            self.higher_education_student,
+            self.post2019_child,
+        ]
+    }
+
     fn new(model: &Model) -> Self {
         let f = |n: &str| model.input(n).map(|(i, _)| i);
         Derived {
@@ -61,6 +74,8 @@ pub(crate) struct Layout {
     pub hh_id: usize,
     pub persons: Option<PersonLayout>,
     pub derived: Derived,
+    /// Model inputs fed by neither file (always unknown).
+    pub absent: Vec<usize>,
     /// Reference year (for post2019_child from ages).
     pub ref_year: i64,
 }
@@ -151,12 +166,29 @@ impl Layout {
                 })
             }
         };
+        let mut fed = vec![false; model.inputs.len()];
+        for t in &targets {
+            if let Target::Input(i, _) = *t
+                && let Some(f) = fed.get_mut(i)
+            {
+                *f = true;
+            }
+        }
+        if persons.is_some() {
+            for i in derived.indices().into_iter().flatten() {
+                if let Some(f) = fed.get_mut(i) {
+                    *f = true;
+                }
+            }
+        }
+        let absent = (0..fed.len()).filter(|&i| !fed[i]).collect();
         Ok(Layout {
             hh_names: hh_header.to_vec(),
             hh_targets: targets,
             hh_id,
             persons,
             derived,
+            absent,
             ref_year,
         })
     }
@@ -408,48 +440,25 @@ impl Agg {
         Ok(())
     }
 
-    /// Writes the derived inputs into `row` (one cell per model input).
-    pub(crate) fn apply(&self, d: &Derived, row: &mut [Option<i64>]) {
-        let mut set = |i: Option<usize>, v: Option<i64>| {
-            if let Some(c) = i.and_then(|i| row.get_mut(i)) {
-                *c = v;
-            }
-        };
+    /// The value of each derived input, in [`Derived::indices`] order.
+    fn values(&self) -> [Option<i64>; 7] {
         if self.bad || self.rows == 0 {
-            for i in [
-                d.applicant_age,
-                d.partner,
-                d.dependent_children,
-                d.other_adults,
-                d.children_in_school,
-                d.higher_education_student,
-                d.post2019_child,
-            ] {
-                set(i, None);
-            }
-            return;
+            return [None; 7];
         }
-        set(
-            d.applicant_age,
+        [
             if self.applicant == 1 {
                 self.applicant_age
             } else {
                 None
             },
-        );
-        set(d.partner, Some(i64::from(self.partner > 0)));
-        set(d.dependent_children, Some(self.children));
-        set(d.other_adults, Some(self.others));
-        set(
-            d.children_in_school,
+            Some(i64::from(self.partner > 0)),
+            Some(self.children),
+            Some(self.others),
             if self.edu_unknown {
                 None
             } else {
                 Some(self.school)
             },
-        );
-        set(
-            d.higher_education_student,
             if self.higher {
                 Some(1)
             } else if self.edu_unknown {
@@ -457,9 +466,6 @@ impl Agg {
             } else {
                 Some(0)
             },
-        );
-        set(
-            d.post2019_child,
             if self.young {
                 Some(1)
             } else if self.child_unknown {
@@ -467,6 +473,15 @@ impl Agg {
             } else {
                 Some(0)
             },
-        );
+        ]
+    }
+
+    /// Appends the derived inputs to their columns (one column per model input).
+    pub(crate) fn push_into(&self, d: &Derived, columns: &mut [Vec<Option<i64>>]) {
+        for (i, v) in d.indices().into_iter().zip(self.values()) {
+            if let Some(c) = i.and_then(|i| columns.get_mut(i)) {
+                c.push(v);
+            }
+        }
     }
 }

@@ -58,7 +58,7 @@ use crate::csv::{Fields, RecordReader, nth_field};
 use crate::input::{
     Agg, Layout, Target, cmp_keyed, num_key, parse_cell, parse_person, split_header,
 };
-use crate::output::{Period, RowResult, Sink, status_index};
+use crate::output::{CsvParts, Period, RowResult, Sink, status_index};
 use crate::source::{ParquetSource, Source};
 
 /// File format of an input or output file.
@@ -426,12 +426,12 @@ struct Worker<'m> {
     model: &'m Model,
     layout: &'m Layout,
     periods: Vec<Period>,
+    parts: CsvParts,
     ev: BatchEvaluator<'m>,
     cols: HouseholdColumns,
     res_status: Vec<sterk_rules::Status>,
     ids: Vec<u8>,
     id_ends: Vec<u32>,
-    row: Vec<Option<i64>>,
     status: Vec<u8>,
     amount: Vec<Option<i64>>,
     parse_only: bool,
@@ -459,7 +459,7 @@ impl<'m> Worker<'m> {
                     status: &self.status[i * nr..(i + 1) * nr],
                     amount: &self.amount[i * nr..(i + 1) * nr],
                 };
-                if sink.push(self.model, &self.periods, &rr) {
+                if sink.push(self.model, &self.parts, &self.periods, &rr) {
                     ntu += 1;
                 }
                 s = e;
@@ -625,13 +625,18 @@ impl<'m> Worker<'m> {
                     pi += 1;
                 }
             }
-            // Parse the household's cells.
-            self.row.iter_mut().for_each(|c| *c = None);
+            // Parse the household's cells straight into their columns; a bad
+            // cell takes the household's cells back out.
+            let rows = self.id_ends.len();
             let mut bad = false;
             for (c, t) in l.hh_targets.iter().enumerate() {
                 if let Target::Input(i, ty) = *t {
                     match parse_cell(self.model, i, ty, hf.get(rec, c)) {
-                        Ok(v) => self.row[i] = v,
+                        Ok(v) => {
+                            if let Some(col) = self.cols.columns.get_mut(i) {
+                                col.push(v);
+                            }
+                        }
                         Err(message) => {
                             bad = true;
                             errors.push(RowError {
@@ -645,13 +650,18 @@ impl<'m> Worker<'m> {
                 }
             }
             if bad {
+                for col in &mut self.cols.columns {
+                    col.truncate(rows);
+                }
                 continue;
             }
             if pl.is_some() {
-                agg.apply(&l.derived, &mut self.row);
+                agg.push_into(&l.derived, &mut self.cols.columns);
             }
-            for (col, v) in self.cols.columns.iter_mut().zip(&self.row) {
-                col.push(*v);
+            for &i in &l.absent {
+                if let Some(col) = self.cols.columns.get_mut(i) {
+                    col.push(None);
+                }
             }
             self.ids.extend_from_slice(id);
             self.id_ends.push(self.ids.len() as u32);
@@ -801,12 +811,12 @@ pub fn screen(
                     model,
                     layout: layout_ref,
                     periods: output::periods(model),
+                    parts: CsvParts::new(model),
                     ev: model.batch_evaluator(opts.date),
                     cols: HouseholdColumns::new(model),
                     res_status: Vec::new(),
                     ids: Vec::new(),
                     id_ends: Vec::new(),
-                    row: vec![None; model.inputs.len()],
                     status: Vec::new(),
                     amount: Vec::new(),
                     parse_only: opts.parse_only,
