@@ -55,9 +55,7 @@ pub use input::{DERIVED_INPUTS, cmp_id};
 pub use output::output_columns;
 
 use crate::csv::{Fields, RecordReader, nth_field};
-use crate::input::{
-    Agg, Layout, Target, cmp_keyed, num_key, parse_cell, parse_person, split_header,
-};
+use crate::input::{Agg, Layout, cmp_keyed, num_key, parse_person, split_header};
 use crate::output::{CsvParts, Period, RowResult, Sink, status_index};
 use crate::source::{ParquetSource, Source};
 
@@ -194,35 +192,50 @@ pub struct Progress {
     pub total: u64,
 }
 
-struct Recs {
-    data: Vec<u8>,
-    ends: Vec<u32>,
-    lines: Vec<u64>,
+/// The records of one block: ranges into `data` from `base` on. For CSV,
+/// `data` is the reader's own read buffer, handed over whole (no copy per
+/// record); for Parquet, the records are rendered into it.
+pub(crate) struct Recs {
+    pub(crate) data: Vec<u8>,
+    pub(crate) base: usize,
+    pub(crate) spans: Vec<(usize, usize)>,
+    pub(crate) lines: Vec<u64>,
 }
 
 impl Recs {
     fn new() -> Self {
         Recs {
             data: Vec::new(),
-            ends: Vec::new(),
+            base: 0,
+            spans: Vec::new(),
             lines: Vec::new(),
         }
     }
-    fn push(&mut self, rec: &[u8], line: u64) {
+    /// Appends a copy of `rec` (the Parquet path).
+    pub(crate) fn push(&mut self, rec: &[u8], line: u64) {
+        if self.spans.is_empty() {
+            self.data.clear();
+            self.base = 0;
+        }
+        let s = self.data.len();
         self.data.extend_from_slice(rec);
-        self.ends.push(self.data.len() as u32);
+        self.spans.push((s, self.data.len()));
         self.lines.push(line);
     }
     fn get(&self, i: usize) -> &[u8] {
-        let s = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.data[s..self.ends[i] as usize]
+        match self.spans.get(i) {
+            Some(&(s, e)) => self.data.get(self.base + s..self.base + e).unwrap_or(&[]),
+            None => &[],
+        }
     }
     fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
+    /// Forgets the records. The bytes stay allocated and initialised: the
+    /// CSV reader reads into them again without zeroing them first.
     fn clear(&mut self) {
-        self.data.clear();
-        self.ends.clear();
+        self.base = 0;
+        self.spans.clear();
         self.lines.clear();
     }
 }
@@ -355,7 +368,7 @@ fn read_blocks(
                     hh_eof = true;
                     break;
                 }
-                Some((rec, line)) => {
+                Some((rec, _)) => {
                     let id = nth_field(rec, layout.hh_id, &mut scratch);
                     let key = num_key(id);
                     if !id.is_empty()
@@ -367,17 +380,16 @@ fn read_blocks(
                         set_buf(&mut max, id);
                         max_key = key;
                     }
-                    b.push(rec, line);
                 }
             }
-            hh.advance();
+            hh.keep(&mut b);
         }
         let mut p = pools.take_recs(PERSONS);
         if let Some(ps) = persons.as_mut() {
             loop {
                 match ps.peek()? {
                     None => break,
-                    Some((rec, line)) => {
+                    Some((rec, _)) => {
                         let id = nth_field(rec, p_id, &mut scratch);
                         if !hh_eof
                             && max
@@ -387,12 +399,13 @@ fn read_blocks(
                             break;
                         }
                         set_buf(&mut last_person, id);
-                        p.push(rec, line);
                     }
                 }
-                ps.advance();
+                ps.keep(&mut p);
             }
+            ps.seal(&mut p);
         }
+        hh.seal(&mut b);
         if b.len() == 0 && p.len() == 0 {
             pools.put_recs(HH, b);
             pools.put_recs(PERSONS, p);
@@ -629,23 +642,21 @@ impl<'m> Worker<'m> {
             // cell takes the household's cells back out.
             let rows = self.id_ends.len();
             let mut bad = false;
-            for (c, t) in l.hh_targets.iter().enumerate() {
-                if let Target::Input(i, ty) = *t {
-                    match parse_cell(self.model, i, ty, hf.get(rec, c)) {
-                        Ok(v) => {
-                            if let Some(col) = self.cols.columns.get_mut(i) {
-                                col.push(v);
-                            }
+            for p in &l.hh_cells {
+                match p.parse(self.model, hf.get(rec, p.col)) {
+                    Ok(v) => {
+                        if let Some(col) = self.cols.columns.get_mut(p.input) {
+                            col.push(v);
                         }
-                        Err(message) => {
-                            bad = true;
-                            errors.push(RowError {
-                                file: "households",
-                                line,
-                                field: Some(l.hh_names[c].clone()),
-                                message,
-                            });
-                        }
+                    }
+                    Err(message) => {
+                        bad = true;
+                        errors.push(RowError {
+                            file: "households",
+                            line,
+                            field: l.hh_names.get(p.col).cloned(),
+                            message,
+                        });
                     }
                 }
             }
