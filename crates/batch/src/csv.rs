@@ -11,9 +11,6 @@ use memchr::{memchr, memchr_iter};
 pub(crate) struct RecordReader<R: Read> {
     r: R,
     buf: Vec<u8>,
-    /// Start of the bytes still needed: the first record kept for the
-    /// current block, else the next record.
-    start: usize,
     pos: usize,
     len: usize,
     eof: bool,
@@ -38,7 +35,6 @@ impl<R: Read> RecordReader<R> {
         RecordReader {
             r,
             buf: vec![0; READ_SIZE],
-            start: 0,
             pos: 0,
             len: 0,
             eof: false,
@@ -50,21 +46,13 @@ impl<R: Read> RecordReader<R> {
     }
 
     fn fill(&mut self) -> io::Result<()> {
-        // Bytes before `start` are no longer needed. Move the rest to the
-        // front only when that is cheap (no kept records to move, or little
-        // of the buffer): a block's records stay in place, and the buffer
-        // grows instead until it holds a whole block.
-        if self.start > 0
-            && (self.start == self.pos || 2 * (self.len - self.start) < self.buf.len())
-        {
-            let d = self.start;
-            self.buf.copy_within(d..self.len, 0);
-            self.len -= d;
-            self.pos -= d;
-            self.start = 0;
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.len, 0);
+            self.len -= self.pos;
+            self.pos = 0;
         }
         if self.len == self.buf.len() {
-            let n = self.buf.len().max(READ_SIZE) * 2;
+            let n = self.buf.len() * 2;
             self.buf.resize(n, 0);
         }
         let n = loop {
@@ -132,47 +120,8 @@ impl<R: Read> RecordReader<R> {
         if let Some((_, _, next, nl)) = self.cur.take() {
             self.consumed += (next - self.pos) as u64;
             self.pos = next;
-            self.start = next;
             self.line += 1 + nl;
         }
-    }
-
-    /// Consumes the peeked record and adds it to the block `recs` (as a
-    /// range of the read buffer, which [`RecordReader::seal`] hands over).
-    pub(crate) fn keep(&mut self, recs: &mut crate::Recs) {
-        if let Some((s, mut e, next, nl)) = self.cur.take() {
-            if e > s && self.buf.get(e - 1) == Some(&b'\r') {
-                e -= 1;
-            }
-            recs.spans.push((s - self.start, e - self.start));
-            recs.lines.push(self.line);
-            self.consumed += (next - self.pos) as u64;
-            self.pos = next;
-            self.line += 1 + nl;
-        }
-    }
-
-    /// Hands the bytes of the kept records over to `recs`: the read buffer
-    /// becomes `recs.data`, and the reader goes on in `recs`'s old buffer
-    /// with the bytes read ahead (one small copy per block, none per record).
-    pub(crate) fn seal(&mut self, recs: &mut crate::Recs) {
-        let tail = self.len - self.pos;
-        let mut next = std::mem::take(&mut recs.data);
-        let want = self.buf.len().max(tail + READ_SIZE);
-        if next.len() < want {
-            next.resize(want, 0);
-        }
-        if let (Some(dst), Some(src)) = (next.get_mut(..tail), self.buf.get(self.pos..self.len)) {
-            dst.copy_from_slice(src);
-        }
-        recs.data = std::mem::replace(&mut self.buf, next);
-        recs.base = self.start;
-        // A record peeked but not kept starts at `pos`: shift it too.
-        let d = self.pos;
-        self.cur = self.cur.map(|(s, e, n, nl)| (s - d, e - d, n - d, nl));
-        self.start = 0;
-        self.pos = 0;
-        self.len = tail;
     }
 }
 

@@ -192,50 +192,35 @@ pub struct Progress {
     pub total: u64,
 }
 
-/// The records of one block: ranges into `data` from `base` on. For CSV,
-/// `data` is the reader's own read buffer, handed over whole (no copy per
-/// record); for Parquet, the records are rendered into it.
-pub(crate) struct Recs {
-    pub(crate) data: Vec<u8>,
-    pub(crate) base: usize,
-    pub(crate) spans: Vec<(usize, usize)>,
-    pub(crate) lines: Vec<u64>,
+struct Recs {
+    data: Vec<u8>,
+    ends: Vec<u32>,
+    lines: Vec<u64>,
 }
 
 impl Recs {
     fn new() -> Self {
         Recs {
             data: Vec::new(),
-            base: 0,
-            spans: Vec::new(),
+            ends: Vec::new(),
             lines: Vec::new(),
         }
     }
-    /// Appends a copy of `rec` (the Parquet path).
-    pub(crate) fn push(&mut self, rec: &[u8], line: u64) {
-        if self.spans.is_empty() {
-            self.data.clear();
-            self.base = 0;
-        }
-        let s = self.data.len();
+    fn push(&mut self, rec: &[u8], line: u64) {
         self.data.extend_from_slice(rec);
-        self.spans.push((s, self.data.len()));
+        self.ends.push(self.data.len() as u32);
         self.lines.push(line);
     }
     fn get(&self, i: usize) -> &[u8] {
-        match self.spans.get(i) {
-            Some(&(s, e)) => self.data.get(self.base + s..self.base + e).unwrap_or(&[]),
-            None => &[],
-        }
+        let s = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.data[s..self.ends[i] as usize]
     }
     fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
     }
-    /// Forgets the records. The bytes stay allocated and initialised: the
-    /// CSV reader reads into them again without zeroing them first.
     fn clear(&mut self) {
-        self.base = 0;
-        self.spans.clear();
+        self.data.clear();
+        self.ends.clear();
         self.lines.clear();
     }
 }
@@ -368,7 +353,7 @@ fn read_blocks(
                     hh_eof = true;
                     break;
                 }
-                Some((rec, _)) => {
+                Some((rec, line)) => {
                     let id = nth_field(rec, layout.hh_id, &mut scratch);
                     let key = num_key(id);
                     if !id.is_empty()
@@ -380,16 +365,17 @@ fn read_blocks(
                         set_buf(&mut max, id);
                         max_key = key;
                     }
+                    b.push(rec, line);
                 }
             }
-            hh.keep(&mut b);
+            hh.advance();
         }
         let mut p = pools.take_recs(PERSONS);
         if let Some(ps) = persons.as_mut() {
             loop {
                 match ps.peek()? {
                     None => break,
-                    Some((rec, _)) => {
+                    Some((rec, line)) => {
                         let id = nth_field(rec, p_id, &mut scratch);
                         if !hh_eof
                             && max
@@ -399,13 +385,12 @@ fn read_blocks(
                             break;
                         }
                         set_buf(&mut last_person, id);
+                        p.push(rec, line);
                     }
                 }
-                ps.keep(&mut p);
+                ps.advance();
             }
-            ps.seal(&mut p);
         }
-        hh.seal(&mut b);
         if b.len() == 0 && p.len() == 0 {
             pools.put_recs(HH, b);
             pools.put_recs(PERSONS, p);

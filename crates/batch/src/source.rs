@@ -9,8 +9,8 @@ use arrow_array::cast::AsArray;
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
+use crate::ScreenError;
 use crate::csv::{RecordReader, write_field};
-use crate::{Recs, ScreenError};
 
 /// A stream of CSV-shaped records with their line (or row) numbers.
 pub(crate) trait Source: Send {
@@ -18,10 +18,6 @@ pub(crate) trait Source: Send {
     fn peek(&mut self) -> Result<Option<(&[u8], u64)>, ScreenError>;
     /// Consumes the peeked record.
     fn advance(&mut self);
-    /// Consumes the peeked record and adds it to the block `recs`.
-    fn keep(&mut self, recs: &mut Recs);
-    /// Hands the block's bytes over to `recs` once its last record is kept.
-    fn seal(&mut self, recs: &mut Recs);
     /// Bytes (or rows) consumed, for progress.
     fn consumed(&self) -> u64;
 }
@@ -32,12 +28,6 @@ impl<R: Read + Send> Source for RecordReader<R> {
     }
     fn advance(&mut self) {
         RecordReader::advance(self);
-    }
-    fn keep(&mut self, recs: &mut Recs) {
-        RecordReader::keep(self, recs);
-    }
-    fn seal(&mut self, recs: &mut Recs) {
-        RecordReader::seal(self, recs);
     }
     fn consumed(&self) -> u64 {
         self.consumed
@@ -134,13 +124,6 @@ impl Source for ParquetSource {
             self.line += 1;
         }
     }
-    fn keep(&mut self, recs: &mut Recs) {
-        if self.has {
-            recs.push(&self.rec, self.line);
-        }
-        self.advance();
-    }
-    fn seal(&mut self, _recs: &mut Recs) {}
     fn consumed(&self) -> u64 {
         self.line - 2
     }
