@@ -384,11 +384,15 @@ fn read_blocks(
                         {
                             break;
                         }
-                        set_buf(&mut last_person, id);
                         p.push(rec, line);
                     }
                 }
                 ps.advance();
+            }
+            // The id of the last person kept (read once per block, not
+            // copied for every person row).
+            if let Some(last) = p.len().checked_sub(1) {
+                set_buf(&mut last_person, nth_field(p.get(last), p_id, &mut scratch));
             }
         }
         if b.len() == 0 && p.len() == 0 {
@@ -482,6 +486,16 @@ impl<'m> Worker<'m> {
         let ncols = l.hh_names.len();
         let (mut screened, mut ntu) = (0u64, 0u64);
         let pl = l.persons.as_ref();
+        // `prev_p` is the id of this person row when set (copied only when
+        // needed: for an orphan person row, which is rare).
+        let mut prev_at: Option<usize> = None;
+        let mut scratch = Fields::default();
+        let settle =
+            |prev_at: &mut Option<usize>, prev_p: &mut Option<Vec<u8>>, scratch: &mut Fields| {
+                if let (Some(i), Some(pl)) = (prev_at.take(), pl) {
+                    set_buf(prev_p, nth_field(b.persons.get(i), pl.id, scratch));
+                }
+            };
         // A person's id that is not the current household.
         let orphan = |errors: &mut Vec<RowError>, line: u64, pid: &[u8], prev: Option<&[u8]>| {
             let msg = if prev.is_some_and(|p| cmp_id(pid, p).is_lt()) {
@@ -575,13 +589,14 @@ impl<'m> Worker<'m> {
                     match cmp_keyed(pid, num_key(pid), id, hkey) {
                         std::cmp::Ordering::Greater => break,
                         std::cmp::Ordering::Less => {
+                            settle(&mut prev_at, &mut prev_p, &mut scratch);
                             orphan(&mut errors, pline, pid, prev_p.as_deref());
                             if prev_p.as_deref().is_none_or(|p| cmp_id(pid, p).is_ge()) {
                                 set_buf(&mut prev_p, pid);
                             }
                         }
                         std::cmp::Ordering::Equal => {
-                            set_buf(&mut prev_p, pid);
+                            prev_at = Some(pi);
                             if pf.len() != pl.ncols {
                                 agg.bad = true;
                                 errors.push(RowError {
@@ -670,6 +685,7 @@ impl<'m> Worker<'m> {
             let prec = b.persons.get(pi);
             let pline = b.persons.lines[pi];
             let pid = pl.map_or(&[][..], |pl| nth_field(prec, pl.id, &mut pf));
+            settle(&mut prev_at, &mut prev_p, &mut scratch);
             orphan(&mut errors, pline, pid, prev_p.as_deref());
             pi += 1;
         }
