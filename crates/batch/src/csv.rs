@@ -137,57 +137,55 @@ fn eq_mask(w: u64, b: u8) -> u64 {
 /// record; quoted fields are unescaped into `unq` and flagged.
 #[derive(Default)]
 pub(crate) struct Fields {
+    /// Fast path (no quote in the record): the end of each field; field `i`
+    /// starts one byte after the end of field `i - 1` (the comma).
+    ends: Vec<u32>,
+    /// Slow path (some quote in the record): each field as a range into the
+    /// record, or into `unq` when flagged.
     ranges: Vec<(u32, u32, bool)>,
     unq: Vec<u8>,
+    /// True when the last record went through the slow path.
+    quoted: bool,
 }
 
 impl Fields {
     /// Splits `rec`; returns false when a quoted field is malformed.
     pub(crate) fn split(&mut self, rec: &[u8]) -> bool {
-        self.ranges.clear();
-        self.unq.clear();
-        // Fast path: one pass, no quotes.
-        // Eight bytes at a time (SWAR): a mask of the commas, and a check
-        // that there is no quote.
-        let mut start = 0u32;
-        let mut quoted = false;
-        let n = rec.len();
-        let mut i = 0;
-        while i + 8 <= n {
-            let w = rec
-                .get(i..i + 8)
-                .and_then(|s| <[u8; 8]>::try_from(s).ok())
-                .map_or(0, u64::from_le_bytes);
+        self.ends.clear();
+        self.quoted = false;
+        // Fast path: eight bytes at a time (SWAR), a mask of the commas and
+        // a check that there is no quote; one `u32` per field.
+        let mut words = rec.chunks_exact(8);
+        let mut base = 0u32;
+        for w in words.by_ref() {
+            let w = <[u8; 8]>::try_from(w).map_or(0, u64::from_le_bytes);
             if eq_mask(w, b'"') != 0 {
-                quoted = true;
-                break;
+                return self.split_quoted(rec);
             }
             let mut m = eq_mask(w, b',');
             while m != 0 {
-                let p = (i + (m.trailing_zeros() / 8) as usize) as u32;
-                self.ranges.push((start, p, false));
-                start = p + 1;
+                self.ends.push(base + m.trailing_zeros() / 8);
                 m &= m - 1;
             }
-            i += 8;
+            base += 8;
         }
-        if !quoted {
-            for (j, &c) in rec.iter().enumerate().skip(i) {
-                if c == b',' {
-                    self.ranges.push((start, j as u32, false));
-                    start = j as u32 + 1;
-                } else if c == b'"' {
-                    quoted = true;
-                    break;
-                }
+        for (j, &c) in words.remainder().iter().enumerate() {
+            if c == b',' {
+                self.ends.push(base + j as u32);
+            } else if c == b'"' {
+                return self.split_quoted(rec);
             }
         }
-        if !quoted {
-            self.ranges.push((start, rec.len() as u32, false));
-            return true;
-        }
+        self.ends.push(rec.len() as u32);
+        true
+    }
+
+    /// RFC 4180 quoting (the slow path).
+    fn split_quoted(&mut self, rec: &[u8]) -> bool {
+        self.ends.clear();
         self.ranges.clear();
-        // Slow path: RFC 4180 quoting.
+        self.unq.clear();
+        self.quoted = true;
         let mut i = 0;
         let n = rec.len();
         loop {
@@ -233,12 +231,26 @@ impl Fields {
 
     /// Number of fields.
     pub(crate) fn len(&self) -> usize {
-        self.ranges.len()
+        if self.quoted {
+            self.ranges.len()
+        } else {
+            self.ends.len()
+        }
     }
 
     /// Field `i` of the record `rec` last split (empty when out of range).
     #[inline]
     pub(crate) fn get<'a>(&'a self, rec: &'a [u8], i: usize) -> &'a [u8] {
+        if !self.quoted {
+            let Some(&e) = self.ends.get(i) else {
+                return &[];
+            };
+            let s = match i.checked_sub(1).and_then(|p| self.ends.get(p)) {
+                Some(&p) => p as usize + 1,
+                None => 0,
+            };
+            return rec.get(s..e as usize).unwrap_or(&[]);
+        }
         match self.ranges.get(i) {
             Some(&(s, e, false)) => rec.get(s as usize..e as usize).unwrap_or(&[]),
             Some(&(s, e, true)) => self.unq.get(s as usize..e as usize).unwrap_or(&[]),

@@ -39,6 +39,19 @@ pub const DERIVED_INPUTS: [&str; 7] = [
 ];
 
 impl Derived {
+    /// The input index of each derived input, in [`DERIVED_INPUTS`] order.
+    pub(crate) fn indices(&self) -> [Option<usize>; 7] {
+        [
+            self.applicant_age,
+            self.partner,
+            self.dependent_children,
+            self.other_adults,
+            self.children_in_school,
+            self.higher_education_student,
+            self.post2019_child,
+        ]
+    }
+
     fn new(model: &Model) -> Self {
         let f = |n: &str| model.input(n).map(|(i, _)| i);
         Derived {
@@ -57,10 +70,13 @@ impl Derived {
 #[derive(Clone, Debug)]
 pub(crate) struct Layout {
     pub hh_names: Vec<String>,
-    pub hh_targets: Vec<Target>,
+    /// The columns that feed model inputs, with their parsers, in column order.
+    pub hh_cells: Vec<CellPlan>,
     pub hh_id: usize,
     pub persons: Option<PersonLayout>,
     pub derived: Derived,
+    /// Model inputs fed by neither file (always unknown).
+    pub absent: Vec<usize>,
     /// Reference year (for post2019_child from ages).
     pub ref_year: i64,
 }
@@ -151,14 +167,136 @@ impl Layout {
                 })
             }
         };
+        let mut fed = vec![false; model.inputs.len()];
+        for t in &targets {
+            if let Target::Input(i, _) = *t
+                && let Some(f) = fed.get_mut(i)
+            {
+                *f = true;
+            }
+        }
+        if persons.is_some() {
+            for i in derived.indices().into_iter().flatten() {
+                if let Some(f) = fed.get_mut(i) {
+                    *f = true;
+                }
+            }
+        }
+        let absent = (0..fed.len()).filter(|&i| !fed[i]).collect();
+        let hh_cells = targets
+            .iter()
+            .enumerate()
+            .filter_map(|(col, t)| match *t {
+                Target::Input(input, ty) => Some(CellPlan {
+                    col,
+                    input,
+                    kind: CellKind::new(model, input, ty),
+                }),
+                _ => None,
+            })
+            .collect();
         Ok(Layout {
             hh_names: hh_header.to_vec(),
-            hh_targets: targets,
+            hh_cells,
             hh_id,
             persons,
             derived,
+            absent,
             ref_year,
         })
+    }
+}
+
+/// How a households column is parsed into a model input.
+#[derive(Clone, Debug)]
+pub(crate) struct CellPlan {
+    /// Column in households.csv.
+    pub col: usize,
+    /// Model input.
+    pub input: usize,
+    pub kind: CellKind,
+}
+
+/// The fast parser of a cell, chosen once per column (the engine's own
+/// [`Model::parse_text`] is the fallback, for its results and messages).
+#[derive(Clone, Debug)]
+pub(crate) enum CellKind {
+    Int,
+    Bool,
+    Date,
+    Choice(Vec<Box<[u8]>>),
+    Other,
+}
+
+impl CellKind {
+    fn new(model: &Model, input: usize, ty: Ty) -> Self {
+        match ty {
+            Ty::Int | Ty::Money => CellKind::Int,
+            Ty::Bool => CellKind::Bool,
+            Ty::Date => CellKind::Date,
+            Ty::Choice(_) => CellKind::Choice(
+                model
+                    .inputs
+                    .get(input)
+                    .map(|d| d.choices.iter().map(|c| c.as_bytes().into()).collect())
+                    .unwrap_or_default(),
+            ),
+            _ => CellKind::Other,
+        }
+    }
+}
+
+impl CellPlan {
+    /// Parses one cell: the fast path for the canonical forms, else the
+    /// engine's own [`Model::parse_text`] (same results, and its message).
+    #[inline]
+    pub(crate) fn parse(&self, model: &Model, s: &[u8]) -> Result<Option<i64>, String> {
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let fast = match &self.kind {
+            CellKind::Bool => match s {
+                b"false" => Some(0),
+                b"true" => Some(1),
+                b"0" | b"no" => Some(0),
+                b"1" | b"yes" => Some(1),
+                _ => None,
+            },
+            CellKind::Int => parse_int(s),
+            CellKind::Choice(c) => c.iter().position(|x| **x == *s).map(|p| p as i64),
+            CellKind::Date => parse_date(s),
+            CellKind::Other => None,
+        };
+        match fast {
+            Some(v) => Ok(Some(v)),
+            None => parse_slow(model, self.input, s),
+        }
+    }
+}
+
+#[inline]
+fn parse_date(s: &[u8]) -> Option<i64> {
+    if s.len() == 10 && s[4] == b'-' && s[7] == b'-' {
+        match (
+            parse_int(&s[0..4]),
+            parse_int(&s[5..7]),
+            parse_int(&s[8..10]),
+        ) {
+            (Some(y), Some(m), Some(d)) if s[0] != b'-' && s[5] != b'-' && s[8] != b'-' => {
+                julian(y as i32, m as u8, d as u8)
+            }
+            _ => None,
+        }
+    } else {
+        None
+    }
+}
+
+#[cold]
+fn parse_slow(model: &Model, i: usize, s: &[u8]) -> Result<Option<i64>, String> {
+    match std::str::from_utf8(s) {
+        Ok(t) => model.parse_text(i, t),
+        Err(_) => Err("not valid UTF-8".into()),
     }
 }
 
@@ -230,52 +368,6 @@ fn julian(y: i32, m: u8, d: u8) -> Option<i64> {
     time::Date::from_calendar_date(y, month, d)
         .ok()
         .map(|d| i64::from(d.to_julian_day()))
-}
-
-/// Parses one cell for input `i`: a fast path for the canonical forms, else
-/// the engine's own [`Model::parse_text`] (same results, and its message).
-#[inline]
-pub(crate) fn parse_cell(model: &Model, i: usize, ty: Ty, s: &[u8]) -> Result<Option<i64>, String> {
-    if s.is_empty() {
-        return Ok(None);
-    }
-    let fast = match ty {
-        Ty::Int | Ty::Money => parse_int(s),
-        Ty::Bool => match s {
-            b"true" | b"1" | b"yes" => Some(1),
-            b"false" | b"0" | b"no" => Some(0),
-            _ => None,
-        },
-        Ty::Date => {
-            if s.len() == 10 && s[4] == b'-' && s[7] == b'-' {
-                match (
-                    parse_int(&s[0..4]),
-                    parse_int(&s[5..7]),
-                    parse_int(&s[8..10]),
-                ) {
-                    (Some(y), Some(m), Some(d)) if s[0] != b'-' && s[5] != b'-' && s[8] != b'-' => {
-                        julian(y as i32, m as u8, d as u8)
-                    }
-                    _ => None,
-                }
-            } else {
-                None
-            }
-        }
-        Ty::Choice(_) => model
-            .inputs
-            .get(i)
-            .and_then(|d| d.choices.iter().position(|c| c.as_bytes() == s))
-            .map(|p| p as i64),
-        _ => None,
-    };
-    if let Some(v) = fast {
-        return Ok(Some(v));
-    }
-    match std::str::from_utf8(s) {
-        Ok(t) => model.parse_text(i, t),
-        Err(_) => Err("not valid UTF-8".into()),
-    }
 }
 
 /// Person roles.
@@ -408,48 +500,25 @@ impl Agg {
         Ok(())
     }
 
-    /// Writes the derived inputs into `row` (one cell per model input).
-    pub(crate) fn apply(&self, d: &Derived, row: &mut [Option<i64>]) {
-        let mut set = |i: Option<usize>, v: Option<i64>| {
-            if let Some(c) = i.and_then(|i| row.get_mut(i)) {
-                *c = v;
-            }
-        };
+    /// The value of each derived input, in [`Derived::indices`] order.
+    fn values(&self) -> [Option<i64>; 7] {
         if self.bad || self.rows == 0 {
-            for i in [
-                d.applicant_age,
-                d.partner,
-                d.dependent_children,
-                d.other_adults,
-                d.children_in_school,
-                d.higher_education_student,
-                d.post2019_child,
-            ] {
-                set(i, None);
-            }
-            return;
+            return [None; 7];
         }
-        set(
-            d.applicant_age,
+        [
             if self.applicant == 1 {
                 self.applicant_age
             } else {
                 None
             },
-        );
-        set(d.partner, Some(i64::from(self.partner > 0)));
-        set(d.dependent_children, Some(self.children));
-        set(d.other_adults, Some(self.others));
-        set(
-            d.children_in_school,
+            Some(i64::from(self.partner > 0)),
+            Some(self.children),
+            Some(self.others),
             if self.edu_unknown {
                 None
             } else {
                 Some(self.school)
             },
-        );
-        set(
-            d.higher_education_student,
             if self.higher {
                 Some(1)
             } else if self.edu_unknown {
@@ -457,9 +526,6 @@ impl Agg {
             } else {
                 Some(0)
             },
-        );
-        set(
-            d.post2019_child,
             if self.young {
                 Some(1)
             } else if self.child_unknown {
@@ -467,6 +533,15 @@ impl Agg {
             } else {
                 Some(0)
             },
-        );
+        ]
+    }
+
+    /// Appends the derived inputs to their columns (one column per model input).
+    pub(crate) fn push_into(&self, d: &Derived, columns: &mut [Vec<Option<i64>>]) {
+        for (i, v) in d.indices().into_iter().zip(self.values()) {
+            if let Some(c) = i.and_then(|i| columns.get_mut(i)) {
+                c.push(v);
+            }
+        }
     }
 }

@@ -55,10 +55,8 @@ pub use input::{DERIVED_INPUTS, cmp_id};
 pub use output::output_columns;
 
 use crate::csv::{Fields, RecordReader, nth_field};
-use crate::input::{
-    Agg, Layout, Target, cmp_keyed, num_key, parse_cell, parse_person, split_header,
-};
-use crate::output::{Period, RowResult, Sink, status_index};
+use crate::input::{Agg, Layout, cmp_keyed, num_key, parse_person, split_header};
+use crate::output::{CsvParts, Period, RowResult, Sink, status_index};
 use crate::source::{ParquetSource, Source};
 
 /// File format of an input or output file.
@@ -386,11 +384,15 @@ fn read_blocks(
                         {
                             break;
                         }
-                        set_buf(&mut last_person, id);
                         p.push(rec, line);
                     }
                 }
                 ps.advance();
+            }
+            // The id of the last person kept (read once per block, not
+            // copied for every person row).
+            if let Some(last) = p.len().checked_sub(1) {
+                set_buf(&mut last_person, nth_field(p.get(last), p_id, &mut scratch));
             }
         }
         if b.len() == 0 && p.len() == 0 {
@@ -426,12 +428,12 @@ struct Worker<'m> {
     model: &'m Model,
     layout: &'m Layout,
     periods: Vec<Period>,
+    parts: CsvParts,
     ev: BatchEvaluator<'m>,
     cols: HouseholdColumns,
     res_status: Vec<sterk_rules::Status>,
     ids: Vec<u8>,
     id_ends: Vec<u32>,
-    row: Vec<Option<i64>>,
     status: Vec<u8>,
     amount: Vec<Option<i64>>,
     parse_only: bool,
@@ -459,7 +461,7 @@ impl<'m> Worker<'m> {
                     status: &self.status[i * nr..(i + 1) * nr],
                     amount: &self.amount[i * nr..(i + 1) * nr],
                 };
-                if sink.push(self.model, &self.periods, &rr) {
+                if sink.push(self.model, &self.parts, &self.periods, &rr) {
                     ntu += 1;
                 }
                 s = e;
@@ -484,6 +486,16 @@ impl<'m> Worker<'m> {
         let ncols = l.hh_names.len();
         let (mut screened, mut ntu) = (0u64, 0u64);
         let pl = l.persons.as_ref();
+        // `prev_p` is the id of this person row when set (copied only when
+        // needed: for an orphan person row, which is rare).
+        let mut prev_at: Option<usize> = None;
+        let mut scratch = Fields::default();
+        let settle =
+            |prev_at: &mut Option<usize>, prev_p: &mut Option<Vec<u8>>, scratch: &mut Fields| {
+                if let (Some(i), Some(pl)) = (prev_at.take(), pl) {
+                    set_buf(prev_p, nth_field(b.persons.get(i), pl.id, scratch));
+                }
+            };
         // A person's id that is not the current household.
         let orphan = |errors: &mut Vec<RowError>, line: u64, pid: &[u8], prev: Option<&[u8]>| {
             let msg = if prev.is_some_and(|p| cmp_id(pid, p).is_lt()) {
@@ -577,13 +589,14 @@ impl<'m> Worker<'m> {
                     match cmp_keyed(pid, num_key(pid), id, hkey) {
                         std::cmp::Ordering::Greater => break,
                         std::cmp::Ordering::Less => {
+                            settle(&mut prev_at, &mut prev_p, &mut scratch);
                             orphan(&mut errors, pline, pid, prev_p.as_deref());
                             if prev_p.as_deref().is_none_or(|p| cmp_id(pid, p).is_ge()) {
                                 set_buf(&mut prev_p, pid);
                             }
                         }
                         std::cmp::Ordering::Equal => {
-                            set_buf(&mut prev_p, pid);
+                            prev_at = Some(pi);
                             if pf.len() != pl.ncols {
                                 agg.bad = true;
                                 errors.push(RowError {
@@ -625,33 +638,41 @@ impl<'m> Worker<'m> {
                     pi += 1;
                 }
             }
-            // Parse the household's cells.
-            self.row.iter_mut().for_each(|c| *c = None);
+            // Parse the household's cells straight into their columns; a bad
+            // cell takes the household's cells back out.
+            let rows = self.id_ends.len();
             let mut bad = false;
-            for (c, t) in l.hh_targets.iter().enumerate() {
-                if let Target::Input(i, ty) = *t {
-                    match parse_cell(self.model, i, ty, hf.get(rec, c)) {
-                        Ok(v) => self.row[i] = v,
-                        Err(message) => {
-                            bad = true;
-                            errors.push(RowError {
-                                file: "households",
-                                line,
-                                field: Some(l.hh_names[c].clone()),
-                                message,
-                            });
+            for p in &l.hh_cells {
+                match p.parse(self.model, hf.get(rec, p.col)) {
+                    Ok(v) => {
+                        if let Some(col) = self.cols.columns.get_mut(p.input) {
+                            col.push(v);
                         }
+                    }
+                    Err(message) => {
+                        bad = true;
+                        errors.push(RowError {
+                            file: "households",
+                            line,
+                            field: l.hh_names.get(p.col).cloned(),
+                            message,
+                        });
                     }
                 }
             }
             if bad {
+                for col in &mut self.cols.columns {
+                    col.truncate(rows);
+                }
                 continue;
             }
             if pl.is_some() {
-                agg.apply(&l.derived, &mut self.row);
+                agg.push_into(&l.derived, &mut self.cols.columns);
             }
-            for (col, v) in self.cols.columns.iter_mut().zip(&self.row) {
-                col.push(*v);
+            for &i in &l.absent {
+                if let Some(col) = self.cols.columns.get_mut(i) {
+                    col.push(None);
+                }
             }
             self.ids.extend_from_slice(id);
             self.id_ends.push(self.ids.len() as u32);
@@ -664,6 +685,7 @@ impl<'m> Worker<'m> {
             let prec = b.persons.get(pi);
             let pline = b.persons.lines[pi];
             let pid = pl.map_or(&[][..], |pl| nth_field(prec, pl.id, &mut pf));
+            settle(&mut prev_at, &mut prev_p, &mut scratch);
             orphan(&mut errors, pline, pid, prev_p.as_deref());
             pi += 1;
         }
@@ -801,12 +823,12 @@ pub fn screen(
                     model,
                     layout: layout_ref,
                     periods: output::periods(model),
+                    parts: CsvParts::new(model),
                     ev: model.batch_evaluator(opts.date),
                     cols: HouseholdColumns::new(model),
                     res_status: Vec::new(),
                     ids: Vec::new(),
                     id_ends: Vec::new(),
-                    row: vec![None; model.inputs.len()],
                     status: Vec::new(),
                     amount: Vec::new(),
                     parse_only: opts.parse_only,

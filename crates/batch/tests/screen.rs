@@ -350,3 +350,196 @@ fn synth_is_deterministic() {
         );
     }
 }
+
+/// A household with a bad cell between good ones leaves no trace in the
+/// columns: the households around it get the same results as without it
+/// (cells are parsed straight into the evaluator's columns and taken back
+/// out on an error), also with quoted fields, CRLF line ends and a
+/// household without persons.
+#[test]
+fn a_bad_cell_leaves_the_other_households_unchanged() {
+    let m = model();
+    let dir = tempfile::tempdir().unwrap();
+    let header =
+        "household_id,region,annual_taxable_income,monthly_rent,housing,receives_leefloon\r\n";
+    let good1 = "1,flanders,1000000,60000,private_tenant,false\r\n";
+    let bad = "2,flanders,500000,lots,private_tenant,true\r\n";
+    let good3 = "3,\"brussels\",\"200000\",45000,social_tenant,\r\n";
+    let good4 = "4,wallonia,,,owner,false\r\n";
+    let persons = "household_id,role,age,education\n\
+         1,applicant,40,none\n\
+         1,child,7,school\n\
+         3,applicant,30,\"none\"\n\
+         3,partner,31,none\n";
+    let with_bad = write(
+        dir.path(),
+        "a.csv",
+        &format!("{header}{good1}{bad}{good3}{good4}"),
+    );
+    let without = write(
+        dir.path(),
+        "b.csv",
+        &format!("{header}{good1}{good3}{good4}"),
+    );
+    let ps = write(dir.path(), "p.csv", persons);
+    let mut outs = Vec::new();
+    for (name, hh) in [("a.out", with_bad), ("b.out", without)] {
+        let out = dir.path().join(name);
+        let opts = ScreenOptions::new(hh, Some(ps.clone()), Some(out.clone()), D);
+        let (s, errs) = run(&m, &opts);
+        assert_eq!(s.households_screened, 3, "{errs:#?}");
+        outs.push(std::fs::read_to_string(out).unwrap());
+    }
+    assert_eq!(outs[0], outs[1]);
+    let (_, rows) = read_csv(&dir.path().join("a.out"));
+    let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(ids, ["1", "3", "4"]);
+}
+
+fn screen_to_string(m: &Model, opts: &ScreenOptions) -> (Summary, Vec<RowError>, String) {
+    let (s, errs) = run(m, opts);
+    let out = std::fs::read_to_string(opts.out.as_ref().unwrap()).unwrap();
+    (s, errs, out)
+}
+
+/// The reader hands whole read buffers to the workers (records are ranges
+/// into them) and carries the bytes read ahead into the next block. Results
+/// must not depend on where blocks and read buffers (1 MiB) end: a
+/// population of several MiB is screened with several block sizes, and
+/// again with CRLF line ends and quoted cells (the slow path).
+#[test]
+fn block_and_buffer_boundaries_do_not_change_results() {
+    let m = model();
+    let dir = tempfile::tempdir().unwrap();
+    synth::generate(dir.path(), 20_000, 3, D, 0.05).unwrap();
+    let hh = dir.path().join("households.csv");
+    let ps = dir.path().join("persons.csv");
+    assert!(std::fs::metadata(&hh).unwrap().len() > 3 << 20);
+    let mut base = None;
+    for (block, threads) in [(16_384, 2), (4096, 2), (1000, 3), (333, 1)] {
+        let mut opts = ScreenOptions::new(
+            hh.clone(),
+            Some(ps.clone()),
+            Some(dir.path().join(format!("out-{block}.csv"))),
+            D,
+        );
+        opts.block_households = block;
+        opts.threads = threads;
+        let (s, errs, out) = screen_to_string(&m, &opts);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(s.households_screened, 20_000);
+        match &base {
+            None => base = Some((s, out)),
+            Some((s0, o0)) => {
+                assert_eq!(&s, s0, "block {block}");
+                assert!(&out == o0, "block {block}: different output");
+            }
+        }
+    }
+    let (s0, o0) = base.unwrap();
+    // The same population with CRLF line ends and quoted cells.
+    let crlf = |text: String, quote: &dyn Fn(&str) -> String| -> String {
+        let mut t = String::new();
+        for (i, l) in text.lines().enumerate() {
+            t.push_str(&if i == 0 { l.to_string() } else { quote(l) });
+            t.push_str("\r\n");
+        }
+        t
+    };
+    let hh_q = crlf(std::fs::read_to_string(&hh).unwrap(), &|l: &str| {
+        l.replacen(",flanders,", ",\"flanders\",", 1)
+    });
+    let ps_q = crlf(std::fs::read_to_string(&ps).unwrap(), &|l: &str| {
+        l.replacen(",child,", ",\"child\",", 1)
+    });
+    assert!(hh_q.contains("\"flanders\"") && ps_q.contains("\"child\""));
+    let hh2 = write(dir.path(), "hq.csv", &hh_q);
+    let ps2 = write(dir.path(), "pq.csv", &ps_q);
+    for block in [16_384, 777] {
+        let mut opts = ScreenOptions::new(
+            hh2.clone(),
+            Some(ps2.clone()),
+            Some(dir.path().join(format!("outq-{block}.csv"))),
+            D,
+        );
+        opts.block_households = block;
+        opts.threads = 2;
+        let (s, errs, out) = screen_to_string(&m, &opts);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(s, s0, "quoted, block {block}");
+        assert!(out == o0, "quoted, block {block}: different output");
+    }
+}
+
+/// Quoted fields with line breaks, CRLF, a household without persons, bad
+/// rows and the persons of a household next to a block end: the same
+/// results and the same errors (with physical line numbers) whatever the
+/// block size.
+#[test]
+fn records_are_found_the_same_way_for_every_block_size() {
+    let m = model();
+    let dir = tempfile::tempdir().unwrap();
+    let hh = write(
+        dir.path(),
+        "h.csv",
+        "household_id,note,region,monthly_rent,housing\r\n\
+         1,\"two\r\nlines\",flanders,60000,private_tenant\r\n\
+         2,plain,brussels,lots,owner\r\n\
+         3,\"a \"\"quoted\"\"\nnote, with a comma\",\"wallonia\",,owner\r\n\
+         4,,flanders,45000,social_tenant\r\n\
+         5,\"open,flanders,1,owner\r\n\
+         6,x,flanders,1,owner\r\n",
+    );
+    let ps = write(
+        dir.path(),
+        "p.csv",
+        "household_id,role,age,education\n\
+         1,applicant,40,none\n\
+         1,partner,38,\"none\"\n\
+         1,child,7,school\n\
+         1,child,9,school\n\
+         3,applicant,71,\"no\nne\"\n\
+         3,partner,70,none\n\
+         4,applicant,30,none\n\
+         4,child,1,none\n\
+         7,applicant,30,none\n",
+    );
+    let mut base = None;
+    for block in [16_384, 1, 2, 3] {
+        let mut opts = ScreenOptions::new(
+            hh.clone(),
+            Some(ps.clone()),
+            Some(dir.path().join(format!("o{block}.csv"))),
+            D,
+        );
+        opts.block_households = block;
+        let (s, errs, out) = screen_to_string(&m, &opts);
+        match &base {
+            None => {
+                let got: Vec<(&str, u64, Option<&str>)> = errs
+                    .iter()
+                    .map(|e| (e.file, e.line, e.field.as_deref()))
+                    .collect();
+                assert_eq!(
+                    got,
+                    vec![
+                        ("households", 4, Some("monthly_rent")),
+                        ("persons", 6, Some("education")),
+                        ("households", 8, None),
+                        ("persons", 11, Some("household_id")),
+                    ],
+                    "{errs:#?}"
+                );
+                let (_, rows) = read_csv(&dir.path().join(format!("o{block}.csv")));
+                let ids: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+                assert_eq!(ids, ["1", "3", "4"]);
+                base = Some((s, errs, out));
+            }
+            Some((s0, e0, o0)) => {
+                assert_eq!(&s, s0, "block {block}");
+                assert_eq!(&errs, e0, "block {block}");
+                assert_eq!(&out, o0, "block {block}");
+            }
+        }
+    }
+}
