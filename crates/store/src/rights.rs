@@ -39,13 +39,13 @@ pub struct CheckInput<'a> {
 /// `rights_check` consent on `today`. Returns the check's id and the client's record (the page
 /// of the step shows it; the check's audit row records the read).
 ///
-/// The client's record and the consent are read first, side by side on the read pool, so a
-/// missing consent is answered without a write. The write itself goes through the check
+/// The client's record is read first, on the read pool. The write goes through the check
 /// writer ([`CheckWriter`]): the check and its audit row are committed together, in one
 /// transaction that may hold the checks of other requests of the same moment (group commit).
-/// The write re-checks, in its own statement, that the client is still a live client of the
-/// organisation and that the consent still holds, so a check is never stored for an erased
-/// record or after a withdrawal committed before it.
+/// The write's own statement checks that the client is a live client of the organisation
+/// and that the consent holds on `today`, so a check is never stored for an erased record or
+/// after a withdrawal committed before it; a refused write says why (`NotFound`, or
+/// `Refused("consent_missing_rights_check")` / `Refused("check_finished")`).
 pub async fn save_check(
     db: &Db,
     actor: &Actor,
@@ -56,16 +56,7 @@ pub async fn save_check(
 ) -> Result<(i64, ClientRow), StoreError> {
     let org = org_of(actor)?;
     let now = now_ms();
-    let (row, ()) = tokio::try_join!(
-        crate::clients::get_live(db.reader(), client, org),
-        crate::clients::require_consent_on(
-            db.reader(),
-            client,
-            ConsentPurpose::RightsCheck,
-            None,
-            today
-        ),
-    )?;
+    let row = crate::clients::get_live(db.reader(), client, org).await?;
     let job = CheckJob {
         org,
         account: actor.account,
@@ -967,6 +958,70 @@ mod tests {
                 "{}: one audit row per stored write, none for a refused one",
                 t.name
             );
+        }
+    }
+
+    /// The write's consent condition (SQL) is the domain's rule (`Consent::allows`): given
+    /// on or before the day, not expired before it, not withdrawn on or before it.
+    #[tokio::test]
+    async fn the_consent_rule_of_the_write_is_the_domain_rule() {
+        use sterk_domain::client::Consent;
+        for t in crate::testing::all("checkconsent").await.unwrap() {
+            let db = &t.db;
+            let (w, client) = setup(db, 20_716_501, "a@x.be").await;
+            let d = |s: &str| sterk_domain::values::parse_date(s).unwrap();
+            let cases = [
+                ("2026-03-01", None, None),
+                ("2026-03-02", None, None),
+                ("2026-01-01", Some("2026-03-01"), None),
+                ("2026-01-01", Some("2026-02-28"), None),
+                ("2026-01-01", None, Some("2026-03-01")),
+                ("2026-01-01", None, Some("2026-03-02")),
+                ("2026-01-01", Some("2026-12-31"), Some("2026-02-01")),
+            ];
+            for (given, expires, withdrawn) in cases {
+                sqlx::query("DELETE FROM consents")
+                    .execute(db.writer())
+                    .await
+                    .unwrap();
+                sqlx::query(
+                    "INSERT INTO consents (client_id, org_id, purpose, recipient_org_id, method, given_on, expires_on, withdrawn_on, note, recorded_by, recorded_at) \
+                     VALUES ($1, $2, 'rights_check', NULL, 'oral', $3, $4, $5, '', $6, 0)",
+                )
+                .bind(client)
+                .bind(w.org.unwrap())
+                .bind(given)
+                .bind(expires)
+                .bind(withdrawn)
+                .bind(w.account)
+                .execute(db.writer())
+                .await
+                .unwrap();
+                let allows = Consent {
+                    purpose: ConsentPurpose::RightsCheck,
+                    recipient_org: None,
+                    given_on: d(given),
+                    expires_on: expires.map(d),
+                    withdrawn_on: withdrawn.map(d),
+                }
+                .allows(ConsentPurpose::RightsCheck, None, d("2026-03-01"));
+                let r = db
+                    .check_writer()
+                    .write(db, job(&w, client, None, false))
+                    .await;
+                assert_eq!(
+                    r.is_ok(),
+                    allows,
+                    "{}: {given} {expires:?} {withdrawn:?}: {r:?}",
+                    t.name
+                );
+                if !allows {
+                    assert!(matches!(
+                        r,
+                        Err(StoreError::Refused("consent_missing_rights_check"))
+                    ));
+                }
+            }
         }
     }
 
