@@ -11,8 +11,12 @@
 #
 # POP is a folder with households.csv and persons.csv (make one with
 # `sterk rights synth --households 1000000 --out-dir DIR`); without POP part 3 is skipped.
-# Settings: PARTS ("api check screening"), CONNS (64), THREADS (2), DURATION (20s), PORT (18090), BENCH_DIR (/tmp/bench-rights).
-# Needs wrk, curl and sqlite3.
+# Settings: PARTS ("api check screening"), CONNS (64), THREADS (2), DURATION (20s), PORT (18090), BENCH_DIR (/tmp/bench-rights),
+# PG_DB (unset: SQLite; set: that PostgreSQL database, dropped and created again, on PG_URL_BASE
+# postgres://sterk:sterk@127.0.0.1:5432; the screening part needs SQLite).
+# The last column is the CPU time per request of the server (and of PostgreSQL's backends for
+# the bench database), read from /proc: it depends much less on other load than latency.
+# Needs wrk, curl and sqlite3 (and psql with PG_DB).
 set -euo pipefail
 
 BIN=${STERK_BIN:-${CARGO_TARGET_DIR:-target}/release/sterk}
@@ -23,6 +27,8 @@ PORT=${PORT:-18090}
 BENCH_DIR=${BENCH_DIR:-/tmp/bench-rights}
 POP=${POP:-}
 PARTS=" ${PARTS:-api check screening} "
+PG_DB=${PG_DB:-}
+PG_URL_BASE=${PG_URL_BASE:-postgres://sterk:sterk@127.0.0.1:5432}
 BASE="http://127.0.0.1:$PORT"
 EMAIL=werker@ocmw-gent.demo
 PASSWORD=sterk-demo-2026
@@ -34,11 +40,48 @@ done
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"
 
-STERK_DATABASE_URL="sqlite://$BENCH_DIR/sterk.db" STERK_DATA_DIR="$BENCH_DIR/data" STERK_LOG=${STERK_LOG:-warn} \
+DB_URL="sqlite://$BENCH_DIR/sterk.db"
+if [ -n "$PG_DB" ]; then
+    psql -qX "$PG_URL_BASE/postgres" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB" >/dev/null
+    DB_URL="$PG_URL_BASE/$PG_DB"
+fi
+STERK_DATABASE_URL="$DB_URL" STERK_DATA_DIR="$BENCH_DIR/data" STERK_LOG=${STERK_LOG:-warn} \
     "$BIN" serve --demo --addr "127.0.0.1:$PORT" >"$BENCH_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true; wait $SERVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 600); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+
+# cpu_ticks PID...: user+system clock ticks of the processes that still exist.
+cpu_ticks() {
+    local t=0 p
+    for p in "$@"; do
+        [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+# pg_backends: the PostgreSQL backends serving the bench database (none on SQLite).
+pg_backends() {
+    if [ -n "$PG_DB" ]; then pgrep -f "sterk $PG_DB " || true; fi
+}
+# bench NAME FILE WRK-ARGS...: runs wrk and prints its summary with the CPU per request.
+bench() {
+    local name=$1 out=$2 backends s0 p0 s1 p1
+    shift 2
+    backends=$(pg_backends)
+    s0=$(cpu_ticks "$SERVER_PID")
+    # shellcheck disable=SC2086
+    p0=$(cpu_ticks $backends)
+    wrk "$@" >"$out"
+    s1=$(cpu_ticks "$SERVER_PID")
+    # Backends opened during the run (the pool grows on demand) count from zero.
+    # shellcheck disable=SC2046,SC2086
+    backends=$(printf '%s\n' $backends $(pg_backends) | sort -u)
+    # shellcheck disable=SC2086
+    p1=$(cpu_ticks $backends)
+    CPU=$(awk -v s="$((s1 - s0))" -v p="$((p1 - p0))" -v n="$(awk '/requests in/ {print $1}' "$out")" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { if (p > 0) printf "%.2f + %.2f", s * 1000 / hz / n, p * 1000 / hz / n; else printf "%.2f", s * 1000 / hz / n }')
+    summary "$name" "$out"
+}
 
 # A signed-in session: cookie and CSRF token.
 jar="$BENCH_DIR/login"
@@ -58,11 +101,11 @@ summary() { # summary NAME FILE
         $1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2}
         $1 == "Requests/sec:" {rps = $2} /Transfer\/sec/ {tr = $2}
         /Non-2xx or 3xx responses:/ {bad = $5}
-        END {printf "| %s | %s | %s | %.0f | %s | %s |\n", name, p50, p99, rps, tr, (bad == "" ? 0 : bad)}' "$2"
+        END {printf "| %s | %s | %s | %.0f | %s | %s | %s |\n", name, p50, p99, rps, tr, (bad == "" ? 0 : bad), cpu}' cpu="$CPU" "$2"
 }
 
-echo "| case | p50 | p99 | req/s | transfer/s | non-2xx |"
-echo "|---|---|---|---|---|---|"
+echo "| case | p50 | p99 | req/s | transfer/s | non-2xx | CPU ms/req (sterk + PostgreSQL) |"
+echo "|---|---|---|---|---|---|---|"
 
 if [[ $PARTS == *" api "* ]]; then
 # 1. The evaluate API: a household of persona 2 (a single parent with a small income).
@@ -74,9 +117,8 @@ EOF
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     --data '{"region":"flanders","applicant_age":34}' "$BASE/api/v1/rights/evaluate")
 [ "$status" = 200 ] || { echo "evaluate answers $status" >&2; exit 1; }
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/evaluate.lua" \
-    "$BASE/api/v1/rights/evaluate" >"$BENCH_DIR/wrk-evaluate.txt"
-summary "POST /api/v1/rights/evaluate ($CONNS conn.)" "$BENCH_DIR/wrk-evaluate.txt"
+bench "POST /api/v1/rights/evaluate ($CONNS conn.)" "$BENCH_DIR/wrk-evaluate.txt" \
+    -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/evaluate.lua" "$BASE/api/v1/rights/evaluate"
 
 fi
 
@@ -91,14 +133,13 @@ EOF
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: sterk_session=$COOKIE" \
     --data "_csrf=$CSRF&a_region=flanders&a_applicant_age=82&action=next" "$BASE/clients/1/rights/check")
 [ "$status" = 200 ] || { echo "the check step answers $status" >&2; exit 1; }
-wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/check.lua" \
-    "$BASE/clients/1/rights/check" >"$BENCH_DIR/wrk-check.txt"
-summary "rights-check step, client 1 ($CONNS conn.)" "$BENCH_DIR/wrk-check.txt"
+bench "rights-check step, client 1 ($CONNS conn.)" "$BENCH_DIR/wrk-check.txt" \
+    -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s "$BENCH_DIR/check.lua" "$BASE/clients/1/rights/check"
 
 fi
 
 # 3. Screening: the command line, then the web job on the same files.
-if [ -n "$POP" ] && [[ $PARTS == *" screening "* ]]; then
+if [ -n "$POP" ] && [ -z "$PG_DB" ] && [[ $PARTS == *" screening "* ]]; then
     start=$(date +%s.%N)
     "$BIN" rights screen --households "$POP/households.csv" --persons "$POP/persons.csv" \
         --out "$BENCH_DIR/cli-results.csv" >/dev/null 2>&1 || true

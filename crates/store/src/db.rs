@@ -56,6 +56,7 @@ pub struct Db {
     write: AnyPool,
     backend: Backend,
     audit: crate::audit::Queue,
+    checks: crate::rights::CheckWriter,
     /// Organisation names for pick lists (see [`crate::orgs::names`]).
     pub(crate) org_names: crate::orgs::NamesCache,
     suggest: crate::signals::Suggest,
@@ -85,6 +86,7 @@ impl Db {
             Ok(Db {
                 read: pool.clone(),
                 audit: crate::audit::Queue::start(pool.clone()),
+                checks: crate::rights::CheckWriter::start(pool.clone()),
                 write: pool,
                 backend: Backend::Postgres,
                 org_names: Default::default(),
@@ -136,6 +138,7 @@ impl Db {
             Ok(Db {
                 read,
                 audit: crate::audit::Queue::start(write.clone()),
+                checks: crate::rights::CheckWriter::start(write.clone()),
                 write,
                 backend: Backend::Sqlite,
                 org_names: Default::default(),
@@ -183,6 +186,12 @@ impl Db {
     /// The audit writer that groups audited reads' rows ([`crate::audit::record_now`]).
     pub(crate) fn audit_queue(&self) -> &crate::audit::Queue {
         &self.audit
+    }
+
+    /// The writer that groups the rights checks of concurrent requests into one transaction
+    /// ([`crate::rights::save_check`]).
+    pub(crate) fn check_writer(&self) -> &crate::rights::CheckWriter {
+        &self.checks
     }
 
     /// The open signals in memory, for bundling suggestions ([`crate::signals::suggestions`]).

@@ -39,10 +39,13 @@ pub struct CheckInput<'a> {
 /// `rights_check` consent on `today`. Returns the check's id and the client's record (the page
 /// of the step shows it; the check's audit row records the read).
 ///
-/// The client's record and the consent are read first, side by side on the read pool, so the
-/// write transaction (one writer on SQLite, which every step of every worker waits for) holds
-/// only the write and its audit row. The write itself re-checks that the client is still a
-/// live client of the organisation, so a check is never stored for an erased record.
+/// The client's record is read first, on the read pool. The write goes through the check
+/// writer ([`CheckWriter`]): the check and its audit row are committed together, in one
+/// transaction that may hold the checks of other requests of the same moment (group commit).
+/// The write's own statement checks that the client is a live client of the organisation
+/// and that the consent holds on `today`, so a check is never stored for an erased record or
+/// after a withdrawal committed before it; a refused write says why (`NotFound`, or
+/// `Refused("consent_missing_rights_check")` / `Refused("check_finished")`).
 pub async fn save_check(
     db: &Db,
     actor: &Actor,
@@ -53,83 +56,272 @@ pub async fn save_check(
 ) -> Result<(i64, ClientRow), StoreError> {
     let org = org_of(actor)?;
     let now = now_ms();
-    let (row, ()) = tokio::try_join!(
-        crate::clients::get_live(db.reader(), client, org),
-        crate::clients::require_consent_on(
-            db.reader(),
-            client,
-            ConsentPurpose::RightsCheck,
-            None,
-            today
-        ),
-    )?;
-    const LIVE: &str =
-        "EXISTS (SELECT 1 FROM clients WHERE id = $8 AND org_id = $9 AND erased_at IS NULL)";
-    let mut tx = db.begin().await?;
-    let id = match check {
+    let row = crate::clients::get_live(db.reader(), client, org).await?;
+    let job = CheckJob {
+        org,
+        account: actor.account,
+        client,
+        check,
+        reference_date: format_date(input.reference_date),
+        rules_version: input.rules_version.to_owned(),
+        answers: input.answers.to_owned(),
+        result: input.result.to_owned(),
+        finished: input.finished,
+        rights_found: input.rights_found,
+        today: format_date(today),
+        now,
+    };
+    let id = db.check_writer().write(db, job).await?;
+    Ok((id, row))
+}
+
+/// One check to write, owned by the check writer.
+#[derive(Debug)]
+pub(crate) struct CheckJob {
+    org: i64,
+    account: i64,
+    client: i64,
+    check: Option<i64>,
+    reference_date: String,
+    rules_version: String,
+    answers: String,
+    result: String,
+    finished: bool,
+    rights_found: i64,
+    /// The day the consent must hold (ISO).
+    today: String,
+    now: i64,
+}
+
+/// What became of one check write.
+#[derive(Debug, Clone)]
+enum Written {
+    /// Stored with this id (and its audit row).
+    Saved(i64),
+    /// The client (or the draft) is not there, or not a live client of the organisation.
+    NotFound,
+    /// Refused with a stable code (a finished check, a consent withdrawn meanwhile).
+    Refused(&'static str),
+    /// The database failed (the message holds no personal data).
+    Failed(String),
+}
+
+type CheckAck = tokio::sync::oneshot::Sender<Written>;
+
+/// At most this many checks go into one transaction.
+const CHECK_GROUP_MAX: usize = 64;
+
+/// The check writer: a task that takes the checks of all requests waiting at one moment and
+/// writes them, each with its audit row, in one transaction (one `BEGIN` and one `COMMIT` for
+/// the group, the audit rows in one statement), then answers each request. A request is
+/// answered only after its transaction is committed, so a check is never reported saved
+/// without being stored and audited. If the group's transaction fails, each check is written
+/// again in a transaction of its own, so one bad write cannot fail the others.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckWriter {
+    tx: tokio::sync::mpsc::Sender<(CheckJob, CheckAck)>,
+}
+
+impl CheckWriter {
+    /// Starts the writer task on the current tokio runtime, writing through `pool`.
+    pub(crate) fn start(pool: sqlx::AnyPool) -> CheckWriter {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(CheckJob, CheckAck)>(4 * CHECK_GROUP_MAX);
+        tokio::spawn(async move {
+            let mut batch: Vec<(CheckJob, CheckAck)> = Vec::with_capacity(CHECK_GROUP_MAX);
+            while let Some(first) = rx.recv().await {
+                batch.push(first);
+                while batch.len() < CHECK_GROUP_MAX {
+                    match rx.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let jobs: Vec<&CheckJob> = batch.iter().map(|(j, _)| j).collect();
+                let outcomes = match write_group(&pool, &jobs).await {
+                    Ok(outcomes) => outcomes,
+                    Err(e) if jobs.len() == 1 => vec![Written::Failed(e.to_string())],
+                    Err(_) => {
+                        let mut outcomes = Vec::with_capacity(jobs.len());
+                        for job in &jobs {
+                            outcomes.push(match write_group(&pool, &[job]).await {
+                                Ok(mut one) => one.pop().unwrap_or(Written::NotFound),
+                                Err(e) => Written::Failed(e.to_string()),
+                            });
+                        }
+                        outcomes
+                    }
+                };
+                for ((_, ack), outcome) in batch.drain(..).zip(outcomes) {
+                    // The caller may have gone away (its request was cancelled): the check
+                    // is stored and audited all the same, like any committed change.
+                    let _ = ack.send(outcome);
+                }
+            }
+        });
+        CheckWriter { tx }
+    }
+
+    /// Writes `job` and returns the check's id once it is committed.
+    async fn write(&self, db: &Db, job: CheckJob) -> Result<i64, StoreError> {
+        let (ack, answer) = tokio::sync::oneshot::channel();
+        let outcome = match self.tx.send((job, ack)).await {
+            Ok(()) => answer.await.unwrap_or_else(|_| {
+                // The writer stopped while holding the check (its runtime is shutting down):
+                // whether it was committed is unknown, so it is not written a second time.
+                Written::Failed("the check writer stopped".to_owned())
+            }),
+            // The writer task is gone (its runtime stopped): write on this task.
+            Err(tokio::sync::mpsc::error::SendError((job, _))) => {
+                match write_group(db.writer(), &[&job]).await {
+                    Ok(mut one) => one.pop().unwrap_or(Written::NotFound),
+                    Err(e) => Written::Failed(e.to_string()),
+                }
+            }
+        };
+        match outcome {
+            Written::Saved(id) => Ok(id),
+            Written::NotFound => Err(StoreError::NotFound),
+            Written::Refused(code) => Err(StoreError::Refused(code)),
+            Written::Failed(msg) => Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "check write failed: {msg}"
+            )))),
+        }
+    }
+}
+
+/// The client is a live client of the organisation ($8 client, $9 organisation).
+const LIVE: &str =
+    "EXISTS (SELECT 1 FROM clients WHERE id = $8 AND org_id = $9 AND erased_at IS NULL)";
+/// The client's consent for a rights check holds on the day $11 (ISO dates compare as text;
+/// the same rule as `Consent::allows`).
+const CONSENTED: &str = "EXISTS (SELECT 1 FROM consents WHERE client_id = $8 AND purpose = $12 AND given_on <= $11 \
+     AND (expires_on IS NULL OR $11 <= expires_on) AND (withdrawn_on IS NULL OR $11 < withdrawn_on))";
+
+/// Writes `jobs`, each with its audit row, in one transaction; a job that is refused writes
+/// nothing (and no audit row).
+async fn write_group(pool: &sqlx::AnyPool, jobs: &[&CheckJob]) -> Result<Vec<Written>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        outcomes.push(write_check(&mut tx, job).await?);
+    }
+    let details: Vec<(usize, String)> = outcomes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match o {
+            Written::Saved(id) => Some((i, format!("check={id}"))),
+            _ => None,
+        })
+        .collect();
+    let entries: Vec<Entry<'_>> = details
+        .iter()
+        .map(|(i, detail)| {
+            let job = jobs[*i];
+            Entry {
+                account: Some(job.account),
+                org: Some(job.org),
+                action: if job.finished {
+                    "rights_check.finish"
+                } else {
+                    "rights_check.save"
+                },
+                entity: "client",
+                entity_id: Some(job.client),
+                detail,
+            }
+        })
+        .collect();
+    audit::record_all(&mut tx, &entries).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// One check in the group's transaction: an insert, or the update of a draft.
+async fn write_check(tx: &mut Tx, job: &CheckJob) -> Result<Written, StoreError> {
+    let purpose = ConsentPurpose::RightsCheck.code();
+    match job.check {
         Some(id) => {
             let n = sqlx::query(&format!(
                 "UPDATE rights_checks SET reference_date = $1, rules_version = $2, answers = $3, result = $4, finished = $5, updated_at = $6, rights_found = $10 \
-                 WHERE id = $7 AND client_id = $8 AND org_id = $9 AND finished = 0 AND {LIVE}"
+                 WHERE id = $7 AND client_id = $8 AND org_id = $9 AND finished = 0 AND {LIVE} AND {CONSENTED}"
             ))
-            .bind(format_date(input.reference_date))
-            .bind(input.rules_version)
-            .bind(input.answers)
-            .bind(input.result)
-            .bind(i64::from(input.finished))
-            .bind(now)
+            .bind(job.reference_date.as_str())
+            .bind(job.rules_version.as_str())
+            .bind(job.answers.as_str())
+            .bind(job.result.as_str())
+            .bind(i64::from(job.finished))
+            .bind(job.now)
             .bind(id)
-            .bind(client)
-            .bind(org)
-            .bind(input.rights_found)
-            .execute(&mut *tx)
+            .bind(job.client)
+            .bind(job.org)
+            .bind(job.rights_found)
+            .bind(job.today.as_str())
+            .bind(purpose)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
-            if n == 0 {
-                return Err(StoreError::Refused("check_finished"));
+            if n == 1 {
+                return Ok(Written::Saved(id));
             }
-            id
+            refusal(tx, job, Some(id)).await
         }
         None => {
             let inserted: Option<(i64,)> = sqlx::query_as(&format!(
                 "INSERT INTO rights_checks (org_id, client_id, reference_date, rules_version, answers, result, finished, created_by, created_at, updated_at, rights_found) \
-                 SELECT $9, $8, $1, $2, $3, $4, $5, $6, $7, $7, $10 WHERE {LIVE} RETURNING id"
+                 SELECT $9, $8, $1, $2, $3, $4, $5, $6, $7, $7, $10 WHERE {LIVE} AND {CONSENTED} RETURNING id"
             ))
-            .bind(format_date(input.reference_date))
-            .bind(input.rules_version)
-            .bind(input.answers)
-            .bind(input.result)
-            .bind(i64::from(input.finished))
-            .bind(actor.account)
-            .bind(now)
-            .bind(client)
-            .bind(org)
-            .bind(input.rights_found)
-            .fetch_optional(&mut *tx)
+            .bind(job.reference_date.as_str())
+            .bind(job.rules_version.as_str())
+            .bind(job.answers.as_str())
+            .bind(job.result.as_str())
+            .bind(i64::from(job.finished))
+            .bind(job.account)
+            .bind(job.now)
+            .bind(job.client)
+            .bind(job.org)
+            .bind(job.rights_found)
+            .bind(job.today.as_str())
+            .bind(purpose)
+            .fetch_optional(&mut **tx)
             .await?;
-            inserted.ok_or(StoreError::NotFound)?.0
+            match inserted {
+                Some((id,)) => Ok(Written::Saved(id)),
+                None => refusal(tx, job, None).await,
+            }
         }
-    };
-    let action = if input.finished {
-        "rights_check.finish"
-    } else {
-        "rights_check.save"
-    };
-    let detail = format!("check={id}");
-    audit::record(
-        &mut tx,
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action,
-            entity: "client",
-            entity_id: Some(client),
-            detail: &detail,
-        },
+    }
+}
+
+/// Why a check was not written (read in the same transaction): the client is gone (or not
+/// of the organisation), the draft is not there, the draft is finished, or the consent no
+/// longer holds.
+async fn refusal(tx: &mut Tx, job: &CheckJob, check: Option<i64>) -> Result<Written, StoreError> {
+    let live: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM clients WHERE id = $1 AND org_id = $2 AND erased_at IS NULL",
     )
+    .bind(job.client)
+    .bind(job.org)
+    .fetch_optional(&mut **tx)
     .await?;
-    tx.commit().await?;
-    Ok((id, row))
+    if live.is_none() {
+        return Ok(Written::NotFound);
+    }
+    if let Some(id) = check {
+        let draft: Option<(i64,)> = sqlx::query_as(
+            "SELECT finished FROM rights_checks WHERE id = $1 AND client_id = $2 AND org_id = $3",
+        )
+        .bind(id)
+        .bind(job.client)
+        .bind(job.org)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match draft {
+            None => return Ok(Written::NotFound),
+            Some((finished,)) if finished != 0 => return Ok(Written::Refused("check_finished")),
+            Some(_) => {}
+        }
+    }
+    Ok(Written::Refused("consent_missing_rights_check"))
 }
 
 /// A stored check.
@@ -584,4 +776,296 @@ pub async fn signal_candidates(db: &Db, actor: &Actor) -> Result<Vec<CandidateRo
         .bind(org)
         .fetch_all(db.reader())
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::accounts::{self, NewAccount};
+    use crate::clients::{ClientInput, ConsentInput};
+    use crate::orgs::{self, NewOrg};
+    use sterk_domain::access::Role;
+    use sterk_domain::client::{ConsentMethod, ContactChannel, Household};
+    use sterk_domain::org::OrgKind;
+    use sterk_domain::values::{Name, Refnis};
+    use time::macros::date;
+
+    async fn setup(db: &Db, body: u64, email: &str) -> (Actor, i64) {
+        let org = orgs::create(
+            db,
+            None,
+            &NewOrg {
+                name: Name::parse(&format!("OCMW {body}")).unwrap(),
+                kbo: Some(crate::demo::kbo_from_body(body)),
+                kind: OrgKind::Ocmw,
+                refnis: Refnis::parse("44021").unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+        let account = accounts::create(
+            db,
+            None,
+            NewAccount {
+                email: email.into(),
+                display_name: "W".into(),
+                role: Role::SocialWorker,
+                org_id: Some(org),
+                platform_id: None,
+                password: "correct horse battery".into(),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+        let actor = Actor {
+            account,
+            role: Role::SocialWorker,
+            org: Some(org),
+            platform: None,
+        };
+        let client = crate::clients::create(
+            db,
+            &actor,
+            &ClientInput {
+                name: Name::parse("Amina").unwrap(),
+                birth: None,
+                refnis: Some(Refnis::parse("44021").unwrap()),
+                languages: vec!["nl"],
+                channels: vec![ContactChannel::Phone],
+                phone: None,
+                email: None,
+                address: None,
+                household: Household {
+                    adults: 1,
+                    children: 0,
+                    lives_alone: true,
+                },
+                notes: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        (actor, client)
+    }
+
+    async fn consent(db: &Db, actor: &Actor, client: i64) -> i64 {
+        crate::clients::record_consent(
+            db,
+            actor,
+            client,
+            &ConsentInput {
+                purpose: ConsentPurpose::RightsCheck,
+                recipient_org: None,
+                method: ConsentMethod::Oral,
+                given_on: date!(2026 - 01 - 01),
+                expires_on: None,
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    fn job(actor: &Actor, client: i64, check: Option<i64>, finished: bool) -> CheckJob {
+        CheckJob {
+            org: actor.org.unwrap(),
+            account: actor.account,
+            client,
+            check,
+            reference_date: "2026-03-01".into(),
+            rules_version: "v".into(),
+            answers: "{}".into(),
+            result: String::new(),
+            finished,
+            rights_found: 0,
+            today: "2026-03-01".into(),
+            now: now_ms(),
+        }
+    }
+
+    async fn count(db: &Db, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(db.reader()).await.unwrap();
+        n
+    }
+
+    /// The write re-checks what the reads before it saw: a client erased, a consent
+    /// withdrawn or a draft finished between the reads and the write stores nothing and
+    /// answers with the right reason (an erased client is "not found", not "finished").
+    #[tokio::test]
+    async fn the_write_refuses_what_changed_after_the_reads() {
+        for t in crate::testing::all("checkrace").await.unwrap() {
+            let db = &t.db;
+            let (w, client) = setup(db, 20_716_501, "a@x.be").await;
+            let (other, _) = setup(db, 41_093_422, "b@x.be").await;
+            let c = consent(db, &w, client).await;
+            let writer = db.check_writer();
+            let draft = writer
+                .write(db, job(&w, client, None, false))
+                .await
+                .unwrap();
+            assert_eq!(
+                writer
+                    .write(db, job(&w, client, Some(draft), false))
+                    .await
+                    .unwrap(),
+                draft
+            );
+            // Another organisation's draft, or a draft of nobody: not found.
+            assert!(matches!(
+                writer
+                    .write(db, job(&other, client, Some(draft), false))
+                    .await,
+                Err(StoreError::NotFound)
+            ));
+            assert!(matches!(
+                writer
+                    .write(db, job(&w, client, Some(draft + 99), false))
+                    .await,
+                Err(StoreError::NotFound)
+            ));
+            let done = writer.write(db, job(&w, client, None, true)).await.unwrap();
+            assert!(matches!(
+                writer.write(db, job(&w, client, Some(done), false)).await,
+                Err(StoreError::Refused("check_finished"))
+            ));
+            crate::clients::withdraw_consent(db, &w, client, c, date!(2026 - 02 - 01))
+                .await
+                .unwrap();
+            for check in [None, Some(draft)] {
+                let r = writer.write(db, job(&w, client, check, false)).await;
+                assert!(
+                    matches!(r, Err(StoreError::Refused("consent_missing_rights_check"))),
+                    "{}: {r:?}",
+                    t.name
+                );
+            }
+            consent(db, &w, client).await;
+            crate::clients::erase(db, &w, client).await.unwrap();
+            for check in [None, Some(draft)] {
+                let r = writer.write(db, job(&w, client, check, false)).await;
+                assert!(matches!(r, Err(StoreError::NotFound)), "{}: {r:?}", t.name);
+            }
+            assert_eq!(count(db, "SELECT COUNT(*) FROM rights_checks").await, 2);
+            assert_eq!(
+                count(
+                    db,
+                    "SELECT COUNT(*) FROM audit_log WHERE action LIKE 'rights_check.%'"
+                )
+                .await,
+                3,
+                "{}: one audit row per stored write, none for a refused one",
+                t.name
+            );
+        }
+    }
+
+    /// The write's consent condition (SQL) is the domain's rule (`Consent::allows`): given
+    /// on or before the day, not expired before it, not withdrawn on or before it.
+    #[tokio::test]
+    async fn the_consent_rule_of_the_write_is_the_domain_rule() {
+        use sterk_domain::client::Consent;
+        for t in crate::testing::all("checkconsent").await.unwrap() {
+            let db = &t.db;
+            let (w, client) = setup(db, 20_716_501, "a@x.be").await;
+            let d = |s: &str| sterk_domain::values::parse_date(s).unwrap();
+            let cases = [
+                ("2026-03-01", None, None),
+                ("2026-03-02", None, None),
+                ("2026-01-01", Some("2026-03-01"), None),
+                ("2026-01-01", Some("2026-02-28"), None),
+                ("2026-01-01", None, Some("2026-03-01")),
+                ("2026-01-01", None, Some("2026-03-02")),
+                ("2026-01-01", Some("2026-12-31"), Some("2026-02-01")),
+            ];
+            for (given, expires, withdrawn) in cases {
+                sqlx::query("DELETE FROM consents")
+                    .execute(db.writer())
+                    .await
+                    .unwrap();
+                sqlx::query(
+                    "INSERT INTO consents (client_id, org_id, purpose, recipient_org_id, method, given_on, expires_on, withdrawn_on, note, recorded_by, recorded_at) \
+                     VALUES ($1, $2, 'rights_check', NULL, 'oral', $3, $4, $5, '', $6, 0)",
+                )
+                .bind(client)
+                .bind(w.org.unwrap())
+                .bind(given)
+                .bind(expires)
+                .bind(withdrawn)
+                .bind(w.account)
+                .execute(db.writer())
+                .await
+                .unwrap();
+                let allows = Consent {
+                    purpose: ConsentPurpose::RightsCheck,
+                    recipient_org: None,
+                    given_on: d(given),
+                    expires_on: expires.map(d),
+                    withdrawn_on: withdrawn.map(d),
+                }
+                .allows(ConsentPurpose::RightsCheck, None, d("2026-03-01"));
+                let r = db
+                    .check_writer()
+                    .write(db, job(&w, client, None, false))
+                    .await;
+                assert_eq!(
+                    r.is_ok(),
+                    allows,
+                    "{}: {given} {expires:?} {withdrawn:?}: {r:?}",
+                    t.name
+                );
+                if !allows {
+                    assert!(matches!(
+                        r,
+                        Err(StoreError::Refused("consent_missing_rights_check"))
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Checks written at the same moment share a transaction, and each is stored with its
+    /// own audit row; a refused check in the group does not fail the others.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checks_written_together_are_each_stored_and_audited() {
+        for t in crate::testing::all("checkgroup").await.unwrap() {
+            let db = t.db.clone();
+            let (w, client) = setup(&db, 20_716_501, "a@x.be").await;
+            let (_, without) = setup(&db, 41_093_422, "b@x.be").await;
+            consent(&db, &w, client).await;
+            let mut tasks = Vec::new();
+            for i in 0..200_i64 {
+                let db = db.clone();
+                // Every tenth asks for a client of another organisation.
+                let target = if i % 10 == 0 { without } else { client };
+                let j = job(&w, target, None, false);
+                tasks.push(tokio::spawn(async move {
+                    let r = db.check_writer().write(&db, j).await;
+                    (i, r)
+                }));
+            }
+            let mut ids = std::collections::BTreeSet::new();
+            for task in tasks {
+                let (i, r) = task.await.unwrap();
+                if i % 10 == 0 {
+                    assert!(matches!(r, Err(StoreError::NotFound)), "{}: {r:?}", t.name);
+                } else {
+                    let id = r.unwrap();
+                    assert!(ids.insert(id));
+                    // Committed, with its audit row, before the caller got the id.
+                    let (n,): (i64,) = sqlx::query_as(
+                        "SELECT COUNT(*) FROM audit_log WHERE action = 'rights_check.save' AND detail = $1",
+                    )
+                    .bind(format!("check={id}"))
+                    .fetch_one(db.reader())
+                    .await
+                    .unwrap();
+                    assert_eq!(n, 1, "{}", t.name);
+                }
+            }
+            assert_eq!(ids.len(), 180);
+            assert_eq!(count(&db, "SELECT COUNT(*) FROM rights_checks").await, 180);
+        }
+    }
 }

@@ -354,8 +354,9 @@ pub async fn new_check(
 /// `POST /clients/{id}/rights/check`: one step of the questionnaire; stores the draft (the
 /// answers, the date and the rules' version) or the finished check (with its result).
 ///
-/// A step without problems costs one write transaction: the check, the client's record read
-/// for the page and the audit row together ([`rights::save_check`]).
+/// A step without problems costs one read (the client's record, for the page) and one write
+/// through the check writer, which checks the consent and stores the check with its audit row
+/// ([`rights::save_check`]).
 pub async fn post_check(
     State(state): State<AppState>,
     ctx: Ctx,
