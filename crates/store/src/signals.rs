@@ -51,9 +51,11 @@ impl Source {
     }
 }
 
-/// Words of the names of the organisation's clients, for the personal-data check. The read
-/// of client data is audited at once (`signal.pii_names`); the names never leave the
-/// handler. The check's result is audited with the signal ([`register`], `signal.pii_check`).
+/// Words of the names of the organisation's clients, for the personal-data check. The names
+/// never leave the handler. The read is audited (`signal.pii_names`) by the caller: with the
+/// signal, in the registering transaction ([`register`] with [`PiiCheck::names_read`]), or
+/// on its own with [`audit_client_names`] when nothing is saved. The check's result is
+/// audited with the signal (`signal.pii_check`).
 pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreError> {
     let org = org_of(actor)?;
     let rows: Vec<(String,)> =
@@ -61,19 +63,25 @@ pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreEr
             .bind(org)
             .fetch_all(db.reader())
             .await?;
-    audit::record_now(
-        db,
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action: "signal.pii_names",
-            entity: "organisation",
-            entity_id: Some(org),
-            detail: "",
-        },
-    )
-    .await?;
     Ok(rows.into_iter().map(|(n,)| n).collect())
+}
+
+fn names_entry(actor: &Actor, org: i64) -> Entry<'static> {
+    Entry {
+        account: Some(actor.account),
+        org: Some(org),
+        action: "signal.pii_names",
+        entity: "organisation",
+        entity_id: Some(org),
+        detail: "",
+    }
+}
+
+/// Audits a read of [`client_names`] on its own (`signal.pii_names`), for a check after which
+/// no signal was saved.
+pub async fn audit_client_names(db: &Db, actor: &Actor) -> Result<(), StoreError> {
+    let org = org_of(actor)?;
+    audit::record_now(db, names_entry(actor, org)).await
 }
 
 /// A client who gave an active consent for anonymous use in signals (for the testimony's
@@ -185,6 +193,9 @@ pub struct PiiCheck {
     /// The findings the worker confirmed, as `field:kind` codes (`what:phone`); empty when
     /// nothing was found.
     pub confirmed: Vec<String>,
+    /// The check read the organisation's client names ([`client_names`]): [`register`]
+    /// audits that read with the signal (`signal.pii_names`).
+    pub names_read: bool,
 }
 
 impl PiiCheck {
@@ -201,9 +212,11 @@ impl PiiCheck {
 /// Registers a signal of the actor's organisation, in one transaction: the municipality's
 /// region, the testimony's consent (`anonymous_signal`, on `today`), the source candidate
 /// (marked used; a used one is refused), the signal, the counts of the figures and the
-/// audit rows: the creation and the result of the personal-data check (`pii`, which the
+/// audit rows: the read of the client names for the personal-data check (when
+/// [`PiiCheck::names_read`]), the creation and the result of that check (`pii`, which the
 /// caller ran), so a signal is never saved without its check on record and a failed
-/// registration leaves neither.
+/// registration leaves none of them (the caller then audits the names' read on its own,
+/// [`audit_client_names`]).
 pub async fn register(
     db: &Db,
     actor: &Actor,
@@ -279,28 +292,29 @@ pub async fn register(
         None => format!("source={}", source.code()),
     };
     let pii_detail = pii.detail();
-    audit::record_all(
-        &mut tx,
-        &[
-            Entry {
-                account: Some(actor.account),
-                org: Some(org),
-                action: "signal.create",
-                entity: "signal",
-                entity_id: Some(id),
-                detail: &detail,
-            },
-            Entry {
-                account: Some(actor.account),
-                org: Some(org),
-                action: "signal.pii_check",
-                entity: "signal",
-                entity_id: Some(id),
-                detail: &pii_detail,
-            },
-        ],
-    )
-    .await?;
+    let mut entries = Vec::with_capacity(3);
+    if pii.names_read {
+        entries.push(names_entry(actor, org));
+    }
+    entries.extend([
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "signal.create",
+            entity: "signal",
+            entity_id: Some(id),
+            detail: &detail,
+        },
+        Entry {
+            account: Some(actor.account),
+            org: Some(org),
+            action: "signal.pii_check",
+            entity: "signal",
+            entity_id: Some(id),
+            detail: &pii_detail,
+        },
+    ]);
+    audit::record_all(&mut tx, &entries).await?;
     tx.commit().await?;
     db.suggest().inserted(&sterk_signals::candidates::Open {
         id,
@@ -1766,7 +1780,148 @@ pub struct CountRow {
 /// Figures of all organisations (optionally of one region), from the counts: per
 /// challenge, right, life domain and target group, and per region and month of all signals.
 /// The caller hides cells under 5 (they are shown outside the contributing organisation).
+///
+/// The answer is [`figures_by_query`]'s, computed once per state of `signal_counts` and kept
+/// in memory ([`FiguresCache`]): a view reads only the sum of the `all` cells (a few hundred
+/// rows) to see whether the counts changed, here or on another instance.
 pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, StoreError> {
+    let (total,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM signal_counts WHERE dimension = 'all'",
+    )
+    .fetch_one(db.reader())
+    .await?;
+    let cache = db.figures_cache();
+    let snapshot = match cache.get(total) {
+        Some(s) => s,
+        None => {
+            let fresh = std::sync::Arc::new(FiguresSnapshot::read(db).await?);
+            cache.put(fresh.clone());
+            fresh
+        }
+    };
+    Ok(snapshot.of(platform))
+}
+
+/// The figures of all signals in memory, by the state of `signal_counts` they were computed
+/// from (see [`figures`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FiguresCache(
+    std::sync::Arc<std::sync::RwLock<Option<std::sync::Arc<FiguresSnapshot>>>>,
+);
+
+impl FiguresCache {
+    /// The figures computed from counts whose `all` cells add up to `total`, if those are
+    /// the ones kept. Every change of `signal_counts` adds to its `all` cells (a
+    /// registration adds one to one of them, and counts only grow), so an equal sum means
+    /// unchanged counts.
+    fn get(&self, total: i64) -> Option<std::sync::Arc<FiguresSnapshot>> {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|s| s.total == total)
+            .cloned()
+    }
+
+    /// Keeps `s`, unless newer figures are kept already.
+    fn put(&self, s: std::sync::Arc<FiguresSnapshot>) {
+        let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if kept.as_ref().is_none_or(|k| k.total <= s.total) {
+            *kept = Some(s);
+        }
+    }
+}
+
+/// The figures of all organisations and of each region, as [`figures_by_query`] gives them.
+#[derive(Debug)]
+pub(crate) struct FiguresSnapshot {
+    /// The sum of the `all` cells the figures were computed from.
+    total: i64,
+    /// All regions together.
+    all: Vec<CountRow>,
+    /// Per region (platform id); a region without signals is not in it.
+    regions: std::collections::BTreeMap<i64, Vec<CountRow>>,
+}
+
+impl FiguresSnapshot {
+    /// Reads the counts summed per region in one statement (so one state of the table) and
+    /// adds them up in memory.
+    async fn read(db: &Db) -> Result<FiguresSnapshot, StoreError> {
+        use std::collections::BTreeMap;
+        // part 0: per dimension, code and region; part 1: the `all` cells per month and region.
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT CAST(0 AS BIGINT), dimension, code, platform_id, CAST(SUM(n) AS BIGINT) FROM signal_counts GROUP BY dimension, code, platform_id \
+             UNION ALL \
+             SELECT CAST(1 AS BIGINT), 'month', month, platform_id, CAST(SUM(n) AS BIGINT) FROM signal_counts WHERE dimension = 'all' GROUP BY month, platform_id",
+        )
+        .fetch_all(db.reader())
+        .await?;
+        type Cells = BTreeMap<(String, String), i64>;
+        // (dimension, code) -> n, for all regions and per region; months and regions apart so
+        // each comes after the dimensions, as the queries order them.
+        let mut all: Cells = BTreeMap::new();
+        let mut all_months: BTreeMap<String, i64> = BTreeMap::new();
+        let mut all_regions: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut per: BTreeMap<i64, (Cells, BTreeMap<String, i64>)> = BTreeMap::new();
+        let mut total = 0i64;
+        for (part, dimension, code, platform, n) in rows {
+            let (cells, months) = per.entry(platform).or_default();
+            if part == 1 {
+                *all_months.entry(code.clone()).or_default() += n;
+                *months.entry(code).or_default() += n;
+                continue;
+            }
+            if dimension == "all" {
+                total += n;
+                *all_regions.entry(platform).or_default() += n;
+            }
+            *all.entry((dimension.clone(), code.clone())).or_default() += n;
+            *cells.entry((dimension, code)).or_default() += n;
+        }
+        let rows_of = |cells: Cells, regions: Vec<(i64, i64)>, months: BTreeMap<String, i64>| {
+            let mut out: Vec<CountRow> = cells
+                .into_iter()
+                .filter(|((d, _), _)| d != "all")
+                .map(|((dimension, code), n)| CountRow { dimension, code, n })
+                .collect();
+            out.extend(regions.into_iter().map(|(p, n)| CountRow {
+                dimension: "region".to_owned(),
+                code: p.to_string(),
+                n,
+            }));
+            out.extend(months.into_iter().map(|(code, n)| CountRow {
+                dimension: "month".to_owned(),
+                code,
+                n,
+            }));
+            out
+        };
+        let regions = per
+            .into_iter()
+            .map(|(p, (cells, months))| {
+                let region: Vec<(i64, i64)> =
+                    all_regions.get(&p).map(|n| (p, *n)).into_iter().collect();
+                (p, rows_of(cells, region, months))
+            })
+            .collect();
+        Ok(FiguresSnapshot {
+            total,
+            all: rows_of(all, all_regions.into_iter().collect(), all_months),
+            regions,
+        })
+    }
+
+    fn of(&self, platform: Option<i64>) -> Vec<CountRow> {
+        match platform {
+            None => self.all.clone(),
+            Some(p) => self.regions.get(&p).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// [`figures`] straight from the database, grouping the counts on every call (the reference
+/// the kept figures are tested against).
+pub async fn figures_by_query(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, StoreError> {
     let (cond, bind) = match platform {
         Some(p) => ("WHERE platform_id = $1", Some(p)),
         None => ("", None),

@@ -189,3 +189,98 @@ async fn suggestions_from_memory_match_the_query() {
         other.close().await;
     }
 }
+
+/// The figures of all organisations and of each region, as kept in memory and as the query
+/// gives them.
+async fn figures_agree(db: &Db, name: &str) -> Vec<signals::CountRow> {
+    let regions: Vec<(i64,)> =
+        sqlx::query_as("SELECT DISTINCT platform_id FROM signal_counts ORDER BY platform_id")
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
+    let mut asked: Vec<Option<i64>> = vec![None, Some(999)];
+    asked.extend(regions.into_iter().map(|(p,)| Some(p)));
+    for region in asked {
+        assert_eq!(
+            signals::figures(db, region).await.unwrap(),
+            signals::figures_by_query(db, region).await.unwrap(),
+            "{name}: region {region:?}"
+        );
+    }
+    signals::figures(db, None).await.unwrap()
+}
+
+fn cell(rows: &[signals::CountRow], dimension: &str, code: &str) -> i64 {
+    rows.iter()
+        .find(|r| r.dimension == dimension && r.code == code)
+        .map_or(0, |r| r.n)
+}
+
+#[tokio::test]
+async fn kept_figures_match_the_query_and_follow_every_new_signal() {
+    for t in testing::all("signals_figures_kept").await.unwrap() {
+        let db = &t.db;
+        demo::seed_bench(db, 6, 6, 0).await.unwrap();
+        signals::seed_bench(db, 6, 3000).await.unwrap();
+        let first = figures_agree(db, t.name).await;
+        assert!(!first.is_empty(), "{}", t.name);
+        // Asked again without a change: the same answer (from memory).
+        assert_eq!(
+            signals::figures(db, None).await.unwrap(),
+            first,
+            "{}",
+            t.name
+        );
+
+        // A signal registered here: the next view counts it.
+        register(
+            db,
+            2,
+            "De huurpremie wordt niet aangevraagd omdat het formulier te moeilijk is",
+            "right:vlaamse_huurpremie",
+            "onderbescherming",
+        )
+        .await;
+        let second = figures_agree(db, t.name).await;
+        let (region,): (i64,) =
+            sqlx::query_as("SELECT platform_id FROM municipalities WHERE refnis = '44021'")
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+        let region = region.to_string();
+        for (dimension, code) in [
+            ("challenge", "onderbescherming"),
+            ("right", "vlaamse_huurpremie"),
+            ("target_group", "elderly"),
+            ("region", region.as_str()),
+        ] {
+            assert_eq!(
+                cell(&second, dimension, code),
+                cell(&first, dimension, code) + 1,
+                "{}: {dimension} {code}",
+                t.name
+            );
+        }
+
+        // Another instance on the same database registers: this one's figures follow too.
+        let other = Db::open(&t.url).await.unwrap();
+        register(
+            &other,
+            3,
+            "Het formulier van de huurpremie is te moeilijk voor ouderen",
+            "right:vlaamse_huurpremie",
+            "onderbescherming",
+        )
+        .await;
+        let third = figures_agree(db, t.name).await;
+        let regions = third.iter().filter(|r| r.dimension == "region").count();
+        assert!(regions > 1, "{}: signals in several regions", t.name);
+        assert_eq!(
+            cell(&third, "challenge", "onderbescherming"),
+            cell(&first, "challenge", "onderbescherming") + 2,
+            "{}",
+            t.name
+        );
+        other.close().await;
+    }
+}
