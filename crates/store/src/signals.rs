@@ -132,19 +132,100 @@ fn month_of(ms: i64) -> String {
     format!("{:04}-{:02}", t.year(), t.month() as u8)
 }
 
-/// Adds one to the counts of the figures for a new signal, in the caller's transaction: for
-/// all organisations (`signal_counts`, per month and region) and for its own organisation
-/// (`signal_org_counts`). Two statements, one row per dimension and code in each (the target
+/// A value bound in a [`Batch`].
+enum Arg<'a> {
+    Int(Option<i64>),
+    Text(&'a str),
+}
+
+/// Statements run in order in the caller's transaction. On SQLite they go to the writer
+/// connection's thread in one call (`$n` numbers the parameters of the whole text, so each
+/// statement's are shifted), one hand-off instead of one per statement; PostgreSQL takes
+/// one statement with parameters per call, so there they run one by one. Each statement's
+/// own text, numbered from `$1`, is the same on both backends.
+#[derive(Default)]
+struct Batch<'a> {
+    statements: Vec<(String, Vec<Arg<'a>>)>,
+}
+
+/// `sql` with every `$n` raised by `by`.
+fn shift_params(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl<'a> Batch<'a> {
+    fn push(&mut self, sql: String, args: Vec<Arg<'a>>) {
+        self.statements.push((sql, args));
+    }
+
+    fn bind<'q>(
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        args: &'q [Arg<'q>],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(*v),
+            };
+        }
+        q
+    }
+
+    async fn run(&self, tx: &mut Tx, backend: crate::Backend) -> Result<(), StoreError> {
+        match backend {
+            crate::Backend::Sqlite => {
+                let mut sql = String::new();
+                let mut args: Vec<&Arg<'a>> = Vec::new();
+                for (text, a) in &self.statements {
+                    sql.push_str(&shift_params(text, args.len()));
+                    sql.push_str(";\n");
+                    args.extend(a.iter());
+                }
+                let mut q = sqlx::query(&sql);
+                for a in args {
+                    q = match a {
+                        Arg::Int(v) => q.bind(*v),
+                        Arg::Text(v) => q.bind(*v),
+                    };
+                }
+                q.execute(&mut **tx).await?;
+            }
+            crate::Backend::Postgres => {
+                for (text, a) in &self.statements {
+                    Self::bind(sqlx::query(text), a).execute(&mut **tx).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds to `batch` the statements that add one to the counts of the figures for a new
+/// signal: for all organisations (`signal_counts`, per month and region) and for its own
+/// organisation (`signal_org_counts`), one row per dimension and code in each (the target
 /// groups are distinct).
-async fn count(
-    tx: &mut Tx,
+fn count<'a>(
+    batch: &mut Batch<'a>,
     org: i64,
-    s: &NewSignal,
-    month: &str,
+    s: &'a NewSignal,
+    month: &'a str,
     platform: i64,
-) -> Result<(), StoreError> {
-    let region = platform.to_string();
-    let mut cells: Vec<(&str, &str)> = vec![
+    region: &'a str,
+) {
+    let mut cells: Vec<(&'a str, &'a str)> = vec![
         ("all", "all"),
         ("challenge", s.challenge),
         (s.subject.kind(), s.subject.code()),
@@ -164,25 +245,47 @@ async fn count(
          ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + 1",
         marks(4, cells.len())
     );
-    let mut q = sqlx::query(&sql);
+    let mut args = Vec::with_capacity(cells.len() * 4);
     for (d, c) in &cells {
-        q = q.bind(*d).bind(*c).bind(month).bind(platform);
+        args.extend([
+            Arg::Text(d),
+            Arg::Text(c),
+            Arg::Text(month),
+            Arg::Int(Some(platform)),
+        ]);
     }
-    q.execute(&mut **tx).await?;
+    batch.push(sql, args);
     // The organisation's own: no "all", but the region and the month.
-    cells[0] = ("region", &region);
+    cells[0] = ("region", region);
     cells.push(("month", month));
     let sql = format!(
         "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
          ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + 1",
         marks(3, cells.len())
     );
-    let mut q = sqlx::query(&sql);
+    let mut args = Vec::with_capacity(cells.len() * 3);
     for (d, c) in &cells {
-        q = q.bind(org).bind(*d).bind(*c);
+        args.extend([Arg::Int(Some(org)), Arg::Text(d), Arg::Text(c)]);
     }
-    q.execute(&mut **tx).await?;
-    Ok(())
+    batch.push(sql, args);
+}
+
+/// Adds the audit rows `entries` to `batch`, in one statement.
+fn audit_rows<'a>(batch: &mut Batch<'a>, entries: &[Entry<'a>]) {
+    let at = now_ms();
+    let mut args = Vec::with_capacity(entries.len() * 7);
+    for e in entries {
+        args.extend([
+            Arg::Int(Some(at)),
+            Arg::Int(e.account),
+            Arg::Int(e.org),
+            Arg::Text(e.action),
+            Arg::Text(e.entity),
+            Arg::Int(e.entity_id),
+            Arg::Text(e.detail),
+        ]);
+    }
+    batch.push(audit::insert_sql(entries.len()), args);
 }
 
 /// The result of the personal-data check of a signal about to be saved, for the audit log
@@ -286,7 +389,8 @@ pub async fn register(
             return Err(StoreError::Refused("candidate_used"));
         }
     }
-    count(&mut tx, org, s, &month, platform).await?;
+    // The counts and the audit rows: one call to the writer on SQLite.
+    let region = platform.to_string();
     let detail = match s.testimony_client {
         Some(c) => format!("source={} testimony_client={c}", source.code()),
         None => format!("source={}", source.code()),
@@ -314,7 +418,10 @@ pub async fn register(
             detail: &pii_detail,
         },
     ]);
-    audit::record_all(&mut tx, &entries).await?;
+    let mut batch = Batch::default();
+    count(&mut batch, org, s, &month, platform, &region);
+    audit_rows(&mut batch, &entries);
+    batch.run(&mut tx, db.backend()).await?;
     tx.commit().await?;
     db.suggest().inserted(&sterk_signals::candidates::Open {
         id,
@@ -2398,4 +2505,20 @@ pub async fn seed_bench(db: &Db, orgs: usize, n: usize) -> Result<(), StoreError
     }
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::shift_params;
+
+    #[test]
+    fn parameters_are_shifted_for_a_batch() {
+        assert_eq!(
+            shift_params("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $10)", 7),
+            "INSERT INTO t (a, b) VALUES ($8, $9), ($10, $17)"
+        );
+        assert_eq!(shift_params("SELECT 1", 3), "SELECT 1");
+        assert_eq!(shift_params("SELECT $1", 0), "SELECT $1");
+    }
 }
