@@ -136,6 +136,7 @@ fn month_of(ms: i64) -> String {
 enum Arg<'a> {
     Int(Option<i64>),
     Text(&'a str),
+    OptText(Option<&'a str>),
 }
 
 /// Statements run in order in the caller's transaction. On SQLite they go to the writer
@@ -179,26 +180,34 @@ impl<'a> Batch<'a> {
             q = match a {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(*v),
+                Arg::OptText(v) => q.bind(*v),
             };
         }
         q
     }
 
+    /// The whole batch as one text, its parameters numbered through (for SQLite).
+    fn one_text(&self) -> (String, Vec<&Arg<'a>>) {
+        let mut sql = String::new();
+        let mut args: Vec<&Arg<'a>> = Vec::new();
+        for (text, a) in &self.statements {
+            sql.push_str(&shift_params(text, args.len()));
+            sql.push_str(";\n");
+            args.extend(a.iter());
+        }
+        (sql, args)
+    }
+
     async fn run(&self, tx: &mut Tx, backend: crate::Backend) -> Result<(), StoreError> {
         match backend {
             crate::Backend::Sqlite => {
-                let mut sql = String::new();
-                let mut args: Vec<&Arg<'a>> = Vec::new();
-                for (text, a) in &self.statements {
-                    sql.push_str(&shift_params(text, args.len()));
-                    sql.push_str(";\n");
-                    args.extend(a.iter());
-                }
+                let (sql, args) = self.one_text();
                 let mut q = sqlx::query(&sql);
                 for a in args {
                     q = match a {
                         Arg::Int(v) => q.bind(*v),
                         Arg::Text(v) => q.bind(*v),
+                        Arg::OptText(v) => q.bind(*v),
                     };
                 }
                 q.execute(&mut **tx).await?;
@@ -211,81 +220,158 @@ impl<'a> Batch<'a> {
         }
         Ok(())
     }
+
+    /// Runs the batch in one call on SQLite and returns the rows of two integers its
+    /// statements return.
+    async fn fetch_sqlite(&self, tx: &mut Tx) -> Result<Vec<(i64, i64)>, StoreError> {
+        let (sql, args) = self.one_text();
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(*v),
+                Arg::OptText(v) => q.bind(*v),
+            };
+        }
+        Ok(q.fetch_all(&mut **tx).await?)
+    }
 }
+
+/// The new signal's region and id in the statements of a [`Batch`]: read back from its
+/// `INSERT`, or looked up by the statements themselves when the `INSERT` is in the same call
+/// (the region from the municipality, the id as the largest: the transaction holds
+/// SQLite's one write lock, so no other signal comes after it).
+#[derive(Clone, Copy)]
+enum NewRow<'a> {
+    Known { platform: i64, region: &'a str },
+    InCall { refnis: &'a str },
+}
+
+const PLATFORM_OF: &str = "(SELECT platform_id FROM municipalities WHERE refnis = $";
 
 /// Adds to `batch` the statements that add one to the counts of the figures for a new
 /// signal: for all organisations (`signal_counts`, per month and region) and for its own
 /// organisation (`signal_org_counts`), one row per dimension and code in each (the target
-/// groups are distinct).
-fn count<'a>(
-    batch: &mut Batch<'a>,
-    org: i64,
-    s: &'a NewSignal,
-    month: &'a str,
-    platform: i64,
-    region: &'a str,
-) {
+/// groups are distinct). With [`NewRow::InCall`] an unknown municipality makes them fail
+/// (no region: `NOT NULL`).
+fn count<'a>(batch: &mut Batch<'a>, org: i64, s: &'a NewSignal, month: &'a str, new: NewRow<'a>) {
     let mut cells: Vec<(&'a str, &'a str)> = vec![
         ("all", "all"),
         ("challenge", s.challenge),
         (s.subject.kind(), s.subject.code()),
     ];
     cells.extend(s.target_groups.iter().map(|g| ("target_group", *g)));
-    let marks = |width: usize, rows: usize| {
-        (0..rows)
-            .map(|r| {
-                let m: Vec<String> = (1..=width).map(|i| format!("${}", r * width + i)).collect();
-                format!("({}, 1)", m.join(", "))
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let sql = format!(
-        "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
-         ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + 1",
-        marks(4, cells.len())
-    );
+    let mut rows = Vec::with_capacity(cells.len());
     let mut args = Vec::with_capacity(cells.len() * 4);
     for (d, c) in &cells {
-        args.extend([
-            Arg::Text(d),
-            Arg::Text(c),
-            Arg::Text(month),
-            Arg::Int(Some(platform)),
-        ]);
+        let k = args.len();
+        let platform = match new {
+            NewRow::Known { platform, .. } => {
+                args.extend([
+                    Arg::Text(d),
+                    Arg::Text(c),
+                    Arg::Text(month),
+                    Arg::Int(Some(platform)),
+                ]);
+                format!("${}", k + 4)
+            }
+            NewRow::InCall { refnis } => {
+                args.extend([
+                    Arg::Text(d),
+                    Arg::Text(c),
+                    Arg::Text(month),
+                    Arg::Text(refnis),
+                ]);
+                format!("{PLATFORM_OF}{})", k + 4)
+            }
+        };
+        rows.push(format!(
+            "(${}, ${}, ${}, {platform}, 1)",
+            k + 1,
+            k + 2,
+            k + 3
+        ));
     }
-    batch.push(sql, args);
-    // The organisation's own: no "all", but the region and the month.
-    cells[0] = ("region", region);
-    cells.push(("month", month));
-    let sql = format!(
-        "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
-         ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + 1",
-        marks(3, cells.len())
+    batch.push(
+        format!(
+            "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
+             ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + 1",
+            rows.join(", ")
+        ),
+        args,
     );
-    let mut args = Vec::with_capacity(cells.len() * 3);
+    // The organisation's own: no "all", but the region and the month.
+    cells.remove(0);
+    cells.push(("month", month));
+    let mut rows = Vec::with_capacity(cells.len() + 1);
+    let mut args = Vec::with_capacity(cells.len() * 3 + 3);
+    let k = 0;
+    let region = match new {
+        NewRow::Known { region, .. } => {
+            args.extend([Arg::Int(Some(org)), Arg::Text("region"), Arg::Text(region)]);
+            format!("${}", k + 3)
+        }
+        NewRow::InCall { refnis } => {
+            args.extend([Arg::Int(Some(org)), Arg::Text("region"), Arg::Text(refnis)]);
+            format!("CAST({PLATFORM_OF}{}) AS TEXT)", k + 3)
+        }
+    };
+    rows.push(format!("(${}, ${}, {region}, 1)", k + 1, k + 2));
     for (d, c) in &cells {
+        let k = args.len();
         args.extend([Arg::Int(Some(org)), Arg::Text(d), Arg::Text(c)]);
+        rows.push(format!("(${}, ${}, ${}, 1)", k + 1, k + 2, k + 3));
     }
-    batch.push(sql, args);
+    batch.push(
+        format!(
+            "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
+             ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + 1",
+            rows.join(", ")
+        ),
+        args,
+    );
 }
 
-/// Adds the audit rows `entries` to `batch`, in one statement.
-fn audit_rows<'a>(batch: &mut Batch<'a>, entries: &[Entry<'a>]) {
+/// Adds the audit rows `entries` to `batch`, in one statement; with [`NewRow::InCall`], the
+/// rows about a signal name the new one.
+fn audit_rows<'a>(batch: &mut Batch<'a>, entries: &[Entry<'a>], new: NewRow<'a>) {
     let at = now_ms();
+    let mut rows = Vec::with_capacity(entries.len());
     let mut args = Vec::with_capacity(entries.len() * 7);
     for e in entries {
+        let k = args.len();
+        let in_call = matches!(new, NewRow::InCall { .. }) && e.entity == "signal";
         args.extend([
             Arg::Int(Some(at)),
             Arg::Int(e.account),
             Arg::Int(e.org),
             Arg::Text(e.action),
             Arg::Text(e.entity),
-            Arg::Int(e.entity_id),
-            Arg::Text(e.detail),
         ]);
+        let entity_id = if in_call {
+            "(SELECT MAX(id) FROM signals)".to_owned()
+        } else {
+            args.push(Arg::Int(e.entity_id));
+            format!("${}", args.len())
+        };
+        args.push(Arg::Text(e.detail));
+        rows.push(format!(
+            "(${}, ${}, ${}, ${}, ${}, {entity_id}, ${})",
+            k + 1,
+            k + 2,
+            k + 3,
+            k + 4,
+            k + 5,
+            args.len()
+        ));
     }
-    batch.push(audit::insert_sql(entries.len()), args);
+    batch.push(
+        format!(
+            "INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) VALUES {}",
+            rows.join(", ")
+        ),
+        args,
+    );
 }
 
 /// The result of the personal-data check of a signal about to be saved, for the audit log
@@ -333,32 +419,105 @@ pub async fn register(
     let month = month_of(now);
     let refnis = s.refnis.to_string();
     let terms = sterk_signals::similarity::terms(&s.what);
-    let mut tx = db.begin().await?;
+    let target_groups = s.target_groups.join(",");
+    let evidence = s.evidence.join(",");
+    let detail = match s.testimony_client {
+        Some(c) => format!("source={} testimony_client={c}", source.code()),
+        None => format!("source={}", source.code()),
+    };
+    let pii_detail = pii.detail();
+    // The audit rows: the names' read, the creation, the check's result.
+    let entries = |id: Option<i64>| {
+        let mut entries = Vec::with_capacity(3);
+        if pii.names_read {
+            entries.push(names_entry(actor, org));
+        }
+        for (action, detail) in [
+            ("signal.create", detail.as_str()),
+            ("signal.pii_check", pii_detail.as_str()),
+        ] {
+            entries.push(Entry {
+                account: Some(actor.account),
+                org: Some(org),
+                action,
+                entity: "signal",
+                entity_id: id,
+                detail,
+            });
+        }
+        entries
+    };
     // The region comes from the municipality in the same statement (none: unknown refnis).
-    let row: Option<(i64, i64)> = sqlx::query_as(
+    let insert = || -> (String, Vec<Arg<'_>>) {
+        (
         "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
          SELECT $1, $2, $3, $4, $5, $6, $7, m.refnis, m.platform_id, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM municipalities m WHERE m.refnis = $8 \
-         RETURNING id, platform_id",
-    )
-    .bind(org)
-    .bind(&s.what)
-    .bind(&terms)
-    .bind(s.subject.kind())
-    .bind(s.subject.code())
-    .bind(s.challenge)
-    .bind(s.target_groups.join(","))
-    .bind(&refnis)
-    .bind(s.people)
-    .bind(&s.since)
-    .bind(s.evidence.join(","))
-    .bind(s.testimony.as_deref())
-    .bind(source.code())
-    .bind(source.id())
-    .bind(&month)
-    .bind(actor.account)
-    .bind(now)
-    .fetch_optional(&mut *tx)
-    .await?;
+         RETURNING id, platform_id".to_owned(),
+        vec![
+            Arg::Int(Some(org)),
+            Arg::Text(&s.what),
+            Arg::Text(&terms),
+            Arg::Text(s.subject.kind()),
+            Arg::Text(s.subject.code()),
+            Arg::Text(s.challenge),
+            Arg::Text(&target_groups),
+            Arg::Text(&refnis),
+            Arg::Int(Some(s.people)),
+            Arg::Text(&s.since),
+            Arg::Text(&evidence),
+            Arg::OptText(s.testimony.as_deref()),
+            Arg::Text(source.code()),
+            Arg::Int(source.id()),
+            Arg::Text(&month),
+            Arg::Int(Some(actor.account)),
+            Arg::Int(Some(now)),
+        ],
+        )
+    };
+    let inserted = |id: i64, platform: i64| {
+        db.suggest().inserted(&sterk_signals::candidates::Open {
+            id,
+            org,
+            terms: &terms,
+            subject: s.subject.code(),
+            challenge: s.challenge,
+            region: platform,
+        });
+    };
+    // On SQLite a plain signal (no testimony's consent, no candidate) is saved in one call
+    // to the writer between BEGIN and COMMIT: the insert, the counts and the audit rows.
+    // When that fails (an unknown municipality leaves the counts without a region), nothing
+    // of it stays and the statements are run one by one below, which name the problem.
+    if db.backend() == crate::Backend::Sqlite
+        && source == Source::Form
+        && s.testimony_client.is_none()
+    {
+        let new = NewRow::InCall { refnis: &refnis };
+        let mut batch = Batch::default();
+        batch.statements.push(insert());
+        count(&mut batch, org, s, &month, new);
+        let rows = entries(None);
+        audit_rows(&mut batch, &rows, new);
+        let mut tx = db.begin().await?;
+        if let Ok([(id, platform)]) = batch.fetch_sqlite(&mut tx).await.as_deref() {
+            let (id, platform) = (*id, *platform);
+            tx.commit().await?;
+            inserted(id, platform);
+            return Ok(id);
+        }
+        drop(tx);
+    }
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, i64)> = {
+        let (sql, args) = insert();
+        Batch::bind(sqlx::query(&sql), &args)
+            .try_map(|r: sqlx::any::AnyRow| {
+                use sqlx::Row;
+                Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))
+            })
+            .fetch_optional(&mut *tx)
+            .await?
+    };
     let (id, platform) = row.ok_or(StoreError::Refused("refnis_unknown"))?;
     if let Some(client) = s.testimony_client {
         client_in_org(&mut tx, client, org).await?;
@@ -391,46 +550,17 @@ pub async fn register(
     }
     // The counts and the audit rows: one call to the writer on SQLite.
     let region = platform.to_string();
-    let detail = match s.testimony_client {
-        Some(c) => format!("source={} testimony_client={c}", source.code()),
-        None => format!("source={}", source.code()),
+    let new = NewRow::Known {
+        platform,
+        region: &region,
     };
-    let pii_detail = pii.detail();
-    let mut entries = Vec::with_capacity(3);
-    if pii.names_read {
-        entries.push(names_entry(actor, org));
-    }
-    entries.extend([
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action: "signal.create",
-            entity: "signal",
-            entity_id: Some(id),
-            detail: &detail,
-        },
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action: "signal.pii_check",
-            entity: "signal",
-            entity_id: Some(id),
-            detail: &pii_detail,
-        },
-    ]);
     let mut batch = Batch::default();
-    count(&mut batch, org, s, &month, platform, &region);
-    audit_rows(&mut batch, &entries);
+    count(&mut batch, org, s, &month, new);
+    let rows = entries(Some(id));
+    audit_rows(&mut batch, &rows, new);
     batch.run(&mut tx, db.backend()).await?;
     tx.commit().await?;
-    db.suggest().inserted(&sterk_signals::candidates::Open {
-        id,
-        org,
-        terms: &terms,
-        subject: s.subject.code(),
-        challenge: s.challenge,
-        region: platform,
-    });
+    inserted(id, platform);
     Ok(id)
 }
 

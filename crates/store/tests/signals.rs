@@ -284,3 +284,60 @@ async fn kept_figures_match_the_query_and_follow_every_new_signal() {
         other.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_signal_in_an_unknown_municipality_is_refused_and_leaves_nothing() {
+    for t in testing::all("signals_unknown_refnis").await.unwrap() {
+        let db = &t.db;
+        demo::seed_bench(db, 2, 2, 0).await.unwrap();
+        let totals = "SELECT CAST((SELECT COUNT(*) FROM signals) + (SELECT COALESCE(SUM(n), 0) FROM signal_counts) \
+                      + (SELECT COALESCE(SUM(n), 0) FROM signal_org_counts) + (SELECT COUNT(*) FROM audit_log) AS BIGINT)";
+        let total = || async {
+            let (n,): (i64,) = sqlx::query_as(totals).fetch_one(db.reader()).await.unwrap();
+            n
+        };
+        let before = total().await;
+        let today = date!(2025 - 06 - 01);
+        let mut raw = RawSignal {
+            what: "De huurpremie wordt niet aangevraagd",
+            subject: "right:vlaamse_huurpremie",
+            challenge: "onderbescherming",
+            target_groups: vec!["elderly", "low_income"],
+            refnis: "99999",
+            people: "2",
+            since: "2025-01",
+            evidence: vec!["cases"],
+            testimony: "",
+            testimony_client: "",
+        };
+        let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+        let check = PiiCheck {
+            names_read: true,
+            ..Default::default()
+        };
+        let got = signals::register(db, &admin(1), &s, Source::Form, today, &check).await;
+        assert!(
+            matches!(got, Err(sterk_store::StoreError::Refused("refnis_unknown"))),
+            "{}: {got:?}",
+            t.name
+        );
+        assert_eq!(total().await, before, "{}: nothing saved", t.name);
+        // A known one right after: saved with its counts and its three audit rows.
+        raw.refnis = "44021";
+        let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+        let id = signals::register(db, &admin(1), &s, Source::Form, today, &check)
+            .await
+            .unwrap();
+        // 1 signal, 5 cells for everyone (all, challenge, right, two groups), 6 of the
+        // organisation's (region, month, challenge, right, two groups), 3 audit rows.
+        assert_eq!(total().await, before + 1 + 5 + 6 + 3, "{}", t.name);
+        let (audited,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'signal' AND entity_id = $1",
+        )
+        .bind(id)
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+        assert_eq!(audited, 2, "{}", t.name);
+    }
+}
