@@ -341,3 +341,77 @@ async fn a_signal_in_an_unknown_municipality_is_refused_and_leaves_nothing() {
         assert_eq!(audited, 2, "{}", t.name);
     }
 }
+
+#[tokio::test]
+async fn concurrent_registrations_are_each_saved_or_refused_whole() {
+    for t in testing::all("signals_concurrent").await.unwrap() {
+        let db = &t.db;
+        demo::seed_bench(db, 4, 4, 0).await.unwrap();
+        let totals = "SELECT CAST((SELECT COUNT(*) FROM signals) + (SELECT COALESCE(SUM(n), 0) FROM signal_counts) \
+                      + (SELECT COALESCE(SUM(n), 0) FROM signal_org_counts) + (SELECT COUNT(*) FROM audit_log) AS BIGINT)";
+        let total = || async {
+            let (n,): (i64,) = sqlx::query_as(totals).fetch_one(db.reader()).await.unwrap();
+            n
+        };
+        let before = total().await;
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..40i64 {
+            let db = db.clone();
+            set.spawn(async move {
+                let today = date!(2025 - 06 - 01);
+                let raw = RawSignal {
+                    what: "De huurpremie wordt niet aangevraagd",
+                    subject: "right:vlaamse_huurpremie",
+                    challenge: "onderbescherming",
+                    target_groups: vec!["elderly", "low_income"],
+                    // Every fifth in a municipality that does not exist.
+                    refnis: if i % 5 == 0 { "99999" } else { "44021" },
+                    people: "2",
+                    since: "2025-01",
+                    evidence: vec!["cases"],
+                    testimony: "",
+                    testimony_client: "",
+                };
+                let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+                let check = PiiCheck {
+                    names_read: true,
+                    ..Default::default()
+                };
+                let got =
+                    signals::register(&db, &admin(1 + i % 4), &s, Source::Form, today, &check)
+                        .await;
+                (i, got)
+            });
+        }
+        let mut saved = Vec::new();
+        while let Some(done) = set.join_next().await {
+            let (i, got) = done.unwrap();
+            if i % 5 == 0 {
+                assert!(
+                    matches!(got, Err(sterk_store::StoreError::Refused("refnis_unknown"))),
+                    "{}: {i}: {got:?}",
+                    t.name
+                );
+            } else {
+                saved.push(got.unwrap());
+            }
+        }
+        assert_eq!(saved.len(), 32, "{}", t.name);
+        saved.sort_unstable();
+        saved.dedup();
+        assert_eq!(saved.len(), 32, "{}: distinct ids", t.name);
+        // Each saved one: the signal, 5 cells for everyone, 6 of its organisation's, 3 audit
+        // rows; the refused ones nothing.
+        assert_eq!(total().await, before + 32 * 15, "{}", t.name);
+        for id in saved {
+            let (audited,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'signal' AND entity_id = $1",
+            )
+            .bind(id)
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+            assert_eq!(audited, 2, "{}: signal {id}", t.name);
+        }
+    }
+}
