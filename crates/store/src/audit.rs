@@ -152,7 +152,7 @@ impl Queue {
 }
 
 /// `INSERT INTO audit_log … VALUES` with `n` rows of placeholders (7 per row).
-fn insert_sql(n: usize) -> String {
+pub(crate) fn insert_sql(n: usize) -> String {
     let mut sql = String::with_capacity(120 + n * 40);
     sql.push_str(
         "INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) VALUES ",

@@ -60,6 +60,7 @@ pub struct Db {
     /// Organisation names for pick lists (see [`crate::orgs::names`]).
     pub(crate) org_names: crate::orgs::NamesCache,
     suggest: crate::signals::Suggest,
+    figures: crate::signals::FiguresCache,
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -91,6 +92,7 @@ impl Db {
                 backend: Backend::Postgres,
                 org_names: Default::default(),
                 suggest: crate::signals::Suggest::default(),
+                figures: Default::default(),
             })
         } else if let Some(rest) = url
             .strip_prefix("sqlite://")
@@ -143,6 +145,7 @@ impl Db {
                 backend: Backend::Sqlite,
                 org_names: Default::default(),
                 suggest: crate::signals::Suggest::default(),
+                figures: Default::default(),
             })
         } else {
             Err(StoreError::Refused("database_url_unsupported"))
@@ -197,6 +200,11 @@ impl Db {
     /// The open signals in memory, for bundling suggestions ([`crate::signals::suggestions`]).
     pub(crate) fn suggest(&self) -> &crate::signals::Suggest {
         &self.suggest
+    }
+
+    /// The figures of all signals in memory ([`crate::signals::figures`]).
+    pub(crate) fn figures_cache(&self) -> &crate::signals::FiguresCache {
+        &self.figures
     }
 
     /// Starts a write transaction.

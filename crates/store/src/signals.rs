@@ -51,9 +51,11 @@ impl Source {
     }
 }
 
-/// Words of the names of the organisation's clients, for the personal-data check. The read
-/// of client data is audited at once (`signal.pii_names`); the names never leave the
-/// handler. The check's result is audited with the signal ([`register`], `signal.pii_check`).
+/// Words of the names of the organisation's clients, for the personal-data check. The names
+/// never leave the handler. The read is audited (`signal.pii_names`) by the caller: with the
+/// signal, in the registering transaction ([`register`] with [`PiiCheck::names_read`]), or
+/// on its own with [`audit_client_names`] when nothing is saved. The check's result is
+/// audited with the signal (`signal.pii_check`).
 pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreError> {
     let org = org_of(actor)?;
     let rows: Vec<(String,)> =
@@ -61,19 +63,25 @@ pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreEr
             .bind(org)
             .fetch_all(db.reader())
             .await?;
-    audit::record_now(
-        db,
-        Entry {
-            account: Some(actor.account),
-            org: Some(org),
-            action: "signal.pii_names",
-            entity: "organisation",
-            entity_id: Some(org),
-            detail: "",
-        },
-    )
-    .await?;
     Ok(rows.into_iter().map(|(n,)| n).collect())
+}
+
+fn names_entry(actor: &Actor, org: i64) -> Entry<'static> {
+    Entry {
+        account: Some(actor.account),
+        org: Some(org),
+        action: "signal.pii_names",
+        entity: "organisation",
+        entity_id: Some(org),
+        detail: "",
+    }
+}
+
+/// Audits a read of [`client_names`] on its own (`signal.pii_names`), for a check after which
+/// no signal was saved.
+pub async fn audit_client_names(db: &Db, actor: &Actor) -> Result<(), StoreError> {
+    let org = org_of(actor)?;
+    audit::record_now(db, names_entry(actor, org)).await
 }
 
 /// A client who gave an active consent for anonymous use in signals (for the testimony's
@@ -124,57 +132,246 @@ fn month_of(ms: i64) -> String {
     format!("{:04}-{:02}", t.year(), t.month() as u8)
 }
 
-/// Adds one to the counts of the figures for a new signal, in the caller's transaction: for
-/// all organisations (`signal_counts`, per month and region) and for its own organisation
-/// (`signal_org_counts`). Two statements, one row per dimension and code in each (the target
-/// groups are distinct).
-async fn count(
-    tx: &mut Tx,
-    org: i64,
-    s: &NewSignal,
-    month: &str,
-    platform: i64,
-) -> Result<(), StoreError> {
-    let region = platform.to_string();
-    let mut cells: Vec<(&str, &str)> = vec![
+/// A value bound in a [`Batch`].
+enum Arg<'a> {
+    Int(Option<i64>),
+    Text(&'a str),
+    OptText(Option<&'a str>),
+}
+
+/// Statements run in order in the caller's transaction. On SQLite they go to the writer
+/// connection's thread in one call (`$n` numbers the parameters of the whole text, so each
+/// statement's are shifted), one hand-off instead of one per statement; PostgreSQL takes
+/// one statement with parameters per call, so there they run one by one. Each statement's
+/// own text, numbered from `$1`, is the same on both backends.
+#[derive(Default)]
+struct Batch<'a> {
+    statements: Vec<(String, Vec<Arg<'a>>)>,
+}
+
+/// `sql` with every `$n` raised by `by`.
+fn shift_params(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl<'a> Batch<'a> {
+    fn push(&mut self, sql: String, args: Vec<Arg<'a>>) {
+        self.statements.push((sql, args));
+    }
+
+    fn bind<'q>(
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        args: &'q [Arg<'q>],
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(*v),
+                Arg::OptText(v) => q.bind(*v),
+            };
+        }
+        q
+    }
+
+    /// The whole batch as one text, its parameters numbered through (for SQLite).
+    fn one_text(&self) -> (String, Vec<&Arg<'a>>) {
+        let mut sql = String::new();
+        let mut args: Vec<&Arg<'a>> = Vec::new();
+        for (text, a) in &self.statements {
+            sql.push_str(&shift_params(text, args.len()));
+            sql.push_str(";\n");
+            args.extend(a.iter());
+        }
+        (sql, args)
+    }
+
+    async fn run(&self, tx: &mut Tx, backend: crate::Backend) -> Result<(), StoreError> {
+        match backend {
+            crate::Backend::Sqlite => {
+                let (sql, args) = self.one_text();
+                let mut q = sqlx::query(&sql);
+                for a in args {
+                    q = match a {
+                        Arg::Int(v) => q.bind(*v),
+                        Arg::Text(v) => q.bind(*v),
+                        Arg::OptText(v) => q.bind(*v),
+                    };
+                }
+                q.execute(&mut **tx).await?;
+            }
+            crate::Backend::Postgres => {
+                for (text, a) in &self.statements {
+                    Self::bind(sqlx::query(text), a).execute(&mut **tx).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs the batch in one call on SQLite and returns the rows of two integers its
+    /// statements return.
+    async fn fetch_sqlite(&self, tx: &mut Tx) -> Result<Vec<(i64, i64)>, StoreError> {
+        let (sql, args) = self.one_text();
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(*v),
+                Arg::OptText(v) => q.bind(*v),
+            };
+        }
+        Ok(q.fetch_all(&mut **tx).await?)
+    }
+}
+
+/// The new signal's region and id in the statements of a [`Batch`]: read back from its
+/// `INSERT`, or looked up by the statements themselves when the `INSERT` is in the same call
+/// (the region from the municipality, the id as the largest: the transaction holds
+/// SQLite's one write lock, so no other signal comes after it).
+#[derive(Clone, Copy)]
+enum NewRow<'a> {
+    Known { platform: i64, region: &'a str },
+    InCall { refnis: &'a str },
+}
+
+const PLATFORM_OF: &str = "(SELECT platform_id FROM municipalities WHERE refnis = $";
+
+/// Adds to `batch` the statements that add one to the counts of the figures for a new
+/// signal: for all organisations (`signal_counts`, per month and region) and for its own
+/// organisation (`signal_org_counts`), one row per dimension and code in each (the target
+/// groups are distinct). With [`NewRow::InCall`] an unknown municipality makes them fail
+/// (no region: `NOT NULL`).
+fn count<'a>(batch: &mut Batch<'a>, org: i64, s: &'a NewSignal, month: &'a str, new: NewRow<'a>) {
+    let mut cells: Vec<(&'a str, &'a str)> = vec![
         ("all", "all"),
         ("challenge", s.challenge),
         (s.subject.kind(), s.subject.code()),
     ];
     cells.extend(s.target_groups.iter().map(|g| ("target_group", *g)));
-    let marks = |width: usize, rows: usize| {
-        (0..rows)
-            .map(|r| {
-                let m: Vec<String> = (1..=width).map(|i| format!("${}", r * width + i)).collect();
-                format!("({}, 1)", m.join(", "))
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let sql = format!(
-        "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
-         ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + 1",
-        marks(4, cells.len())
-    );
-    let mut q = sqlx::query(&sql);
+    let mut rows = Vec::with_capacity(cells.len());
+    let mut args = Vec::with_capacity(cells.len() * 4);
     for (d, c) in &cells {
-        q = q.bind(*d).bind(*c).bind(month).bind(platform);
+        let k = args.len();
+        let platform = match new {
+            NewRow::Known { platform, .. } => {
+                args.extend([
+                    Arg::Text(d),
+                    Arg::Text(c),
+                    Arg::Text(month),
+                    Arg::Int(Some(platform)),
+                ]);
+                format!("${}", k + 4)
+            }
+            NewRow::InCall { refnis } => {
+                args.extend([
+                    Arg::Text(d),
+                    Arg::Text(c),
+                    Arg::Text(month),
+                    Arg::Text(refnis),
+                ]);
+                format!("{PLATFORM_OF}{})", k + 4)
+            }
+        };
+        rows.push(format!(
+            "(${}, ${}, ${}, {platform}, 1)",
+            k + 1,
+            k + 2,
+            k + 3
+        ));
     }
-    q.execute(&mut **tx).await?;
+    batch.push(
+        format!(
+            "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
+             ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + 1",
+            rows.join(", ")
+        ),
+        args,
+    );
     // The organisation's own: no "all", but the region and the month.
-    cells[0] = ("region", &region);
+    cells.remove(0);
     cells.push(("month", month));
-    let sql = format!(
-        "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
-         ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + 1",
-        marks(3, cells.len())
-    );
-    let mut q = sqlx::query(&sql);
+    let mut rows = Vec::with_capacity(cells.len() + 1);
+    let mut args = Vec::with_capacity(cells.len() * 3 + 3);
+    let k = 0;
+    let region = match new {
+        NewRow::Known { region, .. } => {
+            args.extend([Arg::Int(Some(org)), Arg::Text("region"), Arg::Text(region)]);
+            format!("${}", k + 3)
+        }
+        NewRow::InCall { refnis } => {
+            args.extend([Arg::Int(Some(org)), Arg::Text("region"), Arg::Text(refnis)]);
+            format!("CAST({PLATFORM_OF}{}) AS TEXT)", k + 3)
+        }
+    };
+    rows.push(format!("(${}, ${}, {region}, 1)", k + 1, k + 2));
     for (d, c) in &cells {
-        q = q.bind(org).bind(*d).bind(*c);
+        let k = args.len();
+        args.extend([Arg::Int(Some(org)), Arg::Text(d), Arg::Text(c)]);
+        rows.push(format!("(${}, ${}, ${}, 1)", k + 1, k + 2, k + 3));
     }
-    q.execute(&mut **tx).await?;
-    Ok(())
+    batch.push(
+        format!(
+            "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
+             ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + 1",
+            rows.join(", ")
+        ),
+        args,
+    );
+}
+
+/// Adds the audit rows `entries` to `batch`, in one statement; with [`NewRow::InCall`], the
+/// rows about a signal name the new one.
+fn audit_rows<'a>(batch: &mut Batch<'a>, entries: &[Entry<'a>], new: NewRow<'a>) {
+    let at = now_ms();
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut args = Vec::with_capacity(entries.len() * 7);
+    for e in entries {
+        let k = args.len();
+        let in_call = matches!(new, NewRow::InCall { .. }) && e.entity == "signal";
+        args.extend([
+            Arg::Int(Some(at)),
+            Arg::Int(e.account),
+            Arg::Int(e.org),
+            Arg::Text(e.action),
+            Arg::Text(e.entity),
+        ]);
+        let entity_id = if in_call {
+            "(SELECT MAX(id) FROM signals)".to_owned()
+        } else {
+            args.push(Arg::Int(e.entity_id));
+            format!("${}", args.len())
+        };
+        args.push(Arg::Text(e.detail));
+        rows.push(format!(
+            "(${}, ${}, ${}, ${}, ${}, {entity_id}, ${})",
+            k + 1,
+            k + 2,
+            k + 3,
+            k + 4,
+            k + 5,
+            args.len()
+        ));
+    }
+    batch.push(
+        format!(
+            "INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) VALUES {}",
+            rows.join(", ")
+        ),
+        args,
+    );
 }
 
 /// The result of the personal-data check of a signal about to be saved, for the audit log
@@ -185,6 +382,9 @@ pub struct PiiCheck {
     /// The findings the worker confirmed, as `field:kind` codes (`what:phone`); empty when
     /// nothing was found.
     pub confirmed: Vec<String>,
+    /// The check read the organisation's client names ([`client_names`]): [`register`]
+    /// audits that read with the signal (`signal.pii_names`).
+    pub names_read: bool,
 }
 
 impl PiiCheck {
@@ -201,9 +401,11 @@ impl PiiCheck {
 /// Registers a signal of the actor's organisation, in one transaction: the municipality's
 /// region, the testimony's consent (`anonymous_signal`, on `today`), the source candidate
 /// (marked used; a used one is refused), the signal, the counts of the figures and the
-/// audit rows: the creation and the result of the personal-data check (`pii`, which the
+/// audit rows: the read of the client names for the personal-data check (when
+/// [`PiiCheck::names_read`]), the creation and the result of that check (`pii`, which the
 /// caller ran), so a signal is never saved without its check on record and a failed
-/// registration leaves neither.
+/// registration leaves none of them (the caller then audits the names' read on its own,
+/// [`audit_client_names`]).
 pub async fn register(
     db: &Db,
     actor: &Actor,
@@ -217,32 +419,105 @@ pub async fn register(
     let month = month_of(now);
     let refnis = s.refnis.to_string();
     let terms = sterk_signals::similarity::terms(&s.what);
-    let mut tx = db.begin().await?;
+    let target_groups = s.target_groups.join(",");
+    let evidence = s.evidence.join(",");
+    let detail = match s.testimony_client {
+        Some(c) => format!("source={} testimony_client={c}", source.code()),
+        None => format!("source={}", source.code()),
+    };
+    let pii_detail = pii.detail();
+    // The audit rows: the names' read, the creation, the check's result.
+    let entries = |id: Option<i64>| {
+        let mut entries = Vec::with_capacity(3);
+        if pii.names_read {
+            entries.push(names_entry(actor, org));
+        }
+        for (action, detail) in [
+            ("signal.create", detail.as_str()),
+            ("signal.pii_check", pii_detail.as_str()),
+        ] {
+            entries.push(Entry {
+                account: Some(actor.account),
+                org: Some(org),
+                action,
+                entity: "signal",
+                entity_id: id,
+                detail,
+            });
+        }
+        entries
+    };
     // The region comes from the municipality in the same statement (none: unknown refnis).
-    let row: Option<(i64, i64)> = sqlx::query_as(
+    let insert = || -> (String, Vec<Arg<'_>>) {
+        (
         "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
          SELECT $1, $2, $3, $4, $5, $6, $7, m.refnis, m.platform_id, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM municipalities m WHERE m.refnis = $8 \
-         RETURNING id, platform_id",
-    )
-    .bind(org)
-    .bind(&s.what)
-    .bind(&terms)
-    .bind(s.subject.kind())
-    .bind(s.subject.code())
-    .bind(s.challenge)
-    .bind(s.target_groups.join(","))
-    .bind(&refnis)
-    .bind(s.people)
-    .bind(&s.since)
-    .bind(s.evidence.join(","))
-    .bind(s.testimony.as_deref())
-    .bind(source.code())
-    .bind(source.id())
-    .bind(&month)
-    .bind(actor.account)
-    .bind(now)
-    .fetch_optional(&mut *tx)
-    .await?;
+         RETURNING id, platform_id".to_owned(),
+        vec![
+            Arg::Int(Some(org)),
+            Arg::Text(&s.what),
+            Arg::Text(&terms),
+            Arg::Text(s.subject.kind()),
+            Arg::Text(s.subject.code()),
+            Arg::Text(s.challenge),
+            Arg::Text(&target_groups),
+            Arg::Text(&refnis),
+            Arg::Int(Some(s.people)),
+            Arg::Text(&s.since),
+            Arg::Text(&evidence),
+            Arg::OptText(s.testimony.as_deref()),
+            Arg::Text(source.code()),
+            Arg::Int(source.id()),
+            Arg::Text(&month),
+            Arg::Int(Some(actor.account)),
+            Arg::Int(Some(now)),
+        ],
+        )
+    };
+    let inserted = |id: i64, platform: i64| {
+        db.suggest().inserted(&sterk_signals::candidates::Open {
+            id,
+            org,
+            terms: &terms,
+            subject: s.subject.code(),
+            challenge: s.challenge,
+            region: platform,
+        });
+    };
+    // On SQLite a plain signal (no testimony's consent, no candidate) is saved in one call
+    // to the writer between BEGIN and COMMIT: the insert, the counts and the audit rows.
+    // When that fails (an unknown municipality leaves the counts without a region), nothing
+    // of it stays and the statements are run one by one below, which name the problem.
+    if db.backend() == crate::Backend::Sqlite
+        && source == Source::Form
+        && s.testimony_client.is_none()
+    {
+        let new = NewRow::InCall { refnis: &refnis };
+        let mut batch = Batch::default();
+        batch.statements.push(insert());
+        count(&mut batch, org, s, &month, new);
+        let rows = entries(None);
+        audit_rows(&mut batch, &rows, new);
+        let mut tx = db.begin().await?;
+        if let Ok([(id, platform)]) = batch.fetch_sqlite(&mut tx).await.as_deref() {
+            let (id, platform) = (*id, *platform);
+            tx.commit().await?;
+            inserted(id, platform);
+            return Ok(id);
+        }
+        drop(tx);
+    }
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, i64)> = {
+        let (sql, args) = insert();
+        Batch::bind(sqlx::query(&sql), &args)
+            .try_map(|r: sqlx::any::AnyRow| {
+                use sqlx::Row;
+                Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))
+            })
+            .fetch_optional(&mut *tx)
+            .await?
+    };
     let (id, platform) = row.ok_or(StoreError::Refused("refnis_unknown"))?;
     if let Some(client) = s.testimony_client {
         client_in_org(&mut tx, client, org).await?;
@@ -273,43 +548,19 @@ pub async fn register(
             return Err(StoreError::Refused("candidate_used"));
         }
     }
-    count(&mut tx, org, s, &month, platform).await?;
-    let detail = match s.testimony_client {
-        Some(c) => format!("source={} testimony_client={c}", source.code()),
-        None => format!("source={}", source.code()),
+    // The counts and the audit rows: one call to the writer on SQLite.
+    let region = platform.to_string();
+    let new = NewRow::Known {
+        platform,
+        region: &region,
     };
-    let pii_detail = pii.detail();
-    audit::record_all(
-        &mut tx,
-        &[
-            Entry {
-                account: Some(actor.account),
-                org: Some(org),
-                action: "signal.create",
-                entity: "signal",
-                entity_id: Some(id),
-                detail: &detail,
-            },
-            Entry {
-                account: Some(actor.account),
-                org: Some(org),
-                action: "signal.pii_check",
-                entity: "signal",
-                entity_id: Some(id),
-                detail: &pii_detail,
-            },
-        ],
-    )
-    .await?;
+    let mut batch = Batch::default();
+    count(&mut batch, org, s, &month, new);
+    let rows = entries(Some(id));
+    audit_rows(&mut batch, &rows, new);
+    batch.run(&mut tx, db.backend()).await?;
     tx.commit().await?;
-    db.suggest().inserted(&sterk_signals::candidates::Open {
-        id,
-        org,
-        terms: &terms,
-        subject: s.subject.code(),
-        challenge: s.challenge,
-        region: platform,
-    });
+    inserted(id, platform);
     Ok(id)
 }
 
@@ -1766,7 +2017,148 @@ pub struct CountRow {
 /// Figures of all organisations (optionally of one region), from the counts: per
 /// challenge, right, life domain and target group, and per region and month of all signals.
 /// The caller hides cells under 5 (they are shown outside the contributing organisation).
+///
+/// The answer is [`figures_by_query`]'s, computed once per state of `signal_counts` and kept
+/// in memory ([`FiguresCache`]): a view reads only the sum of the `all` cells (a few hundred
+/// rows) to see whether the counts changed, here or on another instance.
 pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, StoreError> {
+    let (total,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM signal_counts WHERE dimension = 'all'",
+    )
+    .fetch_one(db.reader())
+    .await?;
+    let cache = db.figures_cache();
+    let snapshot = match cache.get(total) {
+        Some(s) => s,
+        None => {
+            let fresh = std::sync::Arc::new(FiguresSnapshot::read(db).await?);
+            cache.put(fresh.clone());
+            fresh
+        }
+    };
+    Ok(snapshot.of(platform))
+}
+
+/// The figures of all signals in memory, by the state of `signal_counts` they were computed
+/// from (see [`figures`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FiguresCache(
+    std::sync::Arc<std::sync::RwLock<Option<std::sync::Arc<FiguresSnapshot>>>>,
+);
+
+impl FiguresCache {
+    /// The figures computed from counts whose `all` cells add up to `total`, if those are
+    /// the ones kept. Every change of `signal_counts` adds to its `all` cells (a
+    /// registration adds one to one of them, and counts only grow), so an equal sum means
+    /// unchanged counts.
+    fn get(&self, total: i64) -> Option<std::sync::Arc<FiguresSnapshot>> {
+        self.0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .filter(|s| s.total == total)
+            .cloned()
+    }
+
+    /// Keeps `s`, unless newer figures are kept already.
+    fn put(&self, s: std::sync::Arc<FiguresSnapshot>) {
+        let mut kept = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if kept.as_ref().is_none_or(|k| k.total <= s.total) {
+            *kept = Some(s);
+        }
+    }
+}
+
+/// The figures of all organisations and of each region, as [`figures_by_query`] gives them.
+#[derive(Debug)]
+pub(crate) struct FiguresSnapshot {
+    /// The sum of the `all` cells the figures were computed from.
+    total: i64,
+    /// All regions together.
+    all: Vec<CountRow>,
+    /// Per region (platform id); a region without signals is not in it.
+    regions: std::collections::BTreeMap<i64, Vec<CountRow>>,
+}
+
+impl FiguresSnapshot {
+    /// Reads the counts summed per region in one statement (so one state of the table) and
+    /// adds them up in memory.
+    async fn read(db: &Db) -> Result<FiguresSnapshot, StoreError> {
+        use std::collections::BTreeMap;
+        // part 0: per dimension, code and region; part 1: the `all` cells per month and region.
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT CAST(0 AS BIGINT), dimension, code, platform_id, CAST(SUM(n) AS BIGINT) FROM signal_counts GROUP BY dimension, code, platform_id \
+             UNION ALL \
+             SELECT CAST(1 AS BIGINT), 'month', month, platform_id, CAST(SUM(n) AS BIGINT) FROM signal_counts WHERE dimension = 'all' GROUP BY month, platform_id",
+        )
+        .fetch_all(db.reader())
+        .await?;
+        type Cells = BTreeMap<(String, String), i64>;
+        // (dimension, code) -> n, for all regions and per region; months and regions apart so
+        // each comes after the dimensions, as the queries order them.
+        let mut all: Cells = BTreeMap::new();
+        let mut all_months: BTreeMap<String, i64> = BTreeMap::new();
+        let mut all_regions: BTreeMap<i64, i64> = BTreeMap::new();
+        let mut per: BTreeMap<i64, (Cells, BTreeMap<String, i64>)> = BTreeMap::new();
+        let mut total = 0i64;
+        for (part, dimension, code, platform, n) in rows {
+            let (cells, months) = per.entry(platform).or_default();
+            if part == 1 {
+                *all_months.entry(code.clone()).or_default() += n;
+                *months.entry(code).or_default() += n;
+                continue;
+            }
+            if dimension == "all" {
+                total += n;
+                *all_regions.entry(platform).or_default() += n;
+            }
+            *all.entry((dimension.clone(), code.clone())).or_default() += n;
+            *cells.entry((dimension, code)).or_default() += n;
+        }
+        let rows_of = |cells: Cells, regions: Vec<(i64, i64)>, months: BTreeMap<String, i64>| {
+            let mut out: Vec<CountRow> = cells
+                .into_iter()
+                .filter(|((d, _), _)| d != "all")
+                .map(|((dimension, code), n)| CountRow { dimension, code, n })
+                .collect();
+            out.extend(regions.into_iter().map(|(p, n)| CountRow {
+                dimension: "region".to_owned(),
+                code: p.to_string(),
+                n,
+            }));
+            out.extend(months.into_iter().map(|(code, n)| CountRow {
+                dimension: "month".to_owned(),
+                code,
+                n,
+            }));
+            out
+        };
+        let regions = per
+            .into_iter()
+            .map(|(p, (cells, months))| {
+                let region: Vec<(i64, i64)> =
+                    all_regions.get(&p).map(|n| (p, *n)).into_iter().collect();
+                (p, rows_of(cells, region, months))
+            })
+            .collect();
+        Ok(FiguresSnapshot {
+            total,
+            all: rows_of(all, all_regions.into_iter().collect(), all_months),
+            regions,
+        })
+    }
+
+    fn of(&self, platform: Option<i64>) -> Vec<CountRow> {
+        match platform {
+            None => self.all.clone(),
+            Some(p) => self.regions.get(&p).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// [`figures`] straight from the database, grouping the counts on every call (the reference
+/// the kept figures are tested against).
+pub async fn figures_by_query(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, StoreError> {
     let (cond, bind) = match platform {
         Some(p) => ("WHERE platform_id = $1", Some(p)),
         None => ("", None),
@@ -2243,4 +2635,20 @@ pub async fn seed_bench(db: &Db, orgs: usize, n: usize) -> Result<(), StoreError
     }
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::shift_params;
+
+    #[test]
+    fn parameters_are_shifted_for_a_batch() {
+        assert_eq!(
+            shift_params("INSERT INTO t (a, b) VALUES ($1, $2), ($3, $10)", 7),
+            "INSERT INTO t (a, b) VALUES ($8, $9), ($10, $17)"
+        );
+        assert_eq!(shift_params("SELECT 1", 3), "SELECT 1");
+        assert_eq!(shift_params("SELECT $1", 0), "SELECT $1");
+    }
 }

@@ -189,3 +189,229 @@ async fn suggestions_from_memory_match_the_query() {
         other.close().await;
     }
 }
+
+/// The figures of all organisations and of each region, as kept in memory and as the query
+/// gives them.
+async fn figures_agree(db: &Db, name: &str) -> Vec<signals::CountRow> {
+    let regions: Vec<(i64,)> =
+        sqlx::query_as("SELECT DISTINCT platform_id FROM signal_counts ORDER BY platform_id")
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
+    let mut asked: Vec<Option<i64>> = vec![None, Some(999)];
+    asked.extend(regions.into_iter().map(|(p,)| Some(p)));
+    for region in asked {
+        assert_eq!(
+            signals::figures(db, region).await.unwrap(),
+            signals::figures_by_query(db, region).await.unwrap(),
+            "{name}: region {region:?}"
+        );
+    }
+    signals::figures(db, None).await.unwrap()
+}
+
+fn cell(rows: &[signals::CountRow], dimension: &str, code: &str) -> i64 {
+    rows.iter()
+        .find(|r| r.dimension == dimension && r.code == code)
+        .map_or(0, |r| r.n)
+}
+
+#[tokio::test]
+async fn kept_figures_match_the_query_and_follow_every_new_signal() {
+    for t in testing::all("signals_figures_kept").await.unwrap() {
+        let db = &t.db;
+        demo::seed_bench(db, 6, 6, 0).await.unwrap();
+        signals::seed_bench(db, 6, 3000).await.unwrap();
+        let first = figures_agree(db, t.name).await;
+        assert!(!first.is_empty(), "{}", t.name);
+        // Asked again without a change: the same answer (from memory).
+        assert_eq!(
+            signals::figures(db, None).await.unwrap(),
+            first,
+            "{}",
+            t.name
+        );
+
+        // A signal registered here: the next view counts it.
+        register(
+            db,
+            2,
+            "De huurpremie wordt niet aangevraagd omdat het formulier te moeilijk is",
+            "right:vlaamse_huurpremie",
+            "onderbescherming",
+        )
+        .await;
+        let second = figures_agree(db, t.name).await;
+        let (region,): (i64,) =
+            sqlx::query_as("SELECT platform_id FROM municipalities WHERE refnis = '44021'")
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+        let region = region.to_string();
+        for (dimension, code) in [
+            ("challenge", "onderbescherming"),
+            ("right", "vlaamse_huurpremie"),
+            ("target_group", "elderly"),
+            ("region", region.as_str()),
+        ] {
+            assert_eq!(
+                cell(&second, dimension, code),
+                cell(&first, dimension, code) + 1,
+                "{}: {dimension} {code}",
+                t.name
+            );
+        }
+
+        // Another instance on the same database registers: this one's figures follow too.
+        let other = Db::open(&t.url).await.unwrap();
+        register(
+            &other,
+            3,
+            "Het formulier van de huurpremie is te moeilijk voor ouderen",
+            "right:vlaamse_huurpremie",
+            "onderbescherming",
+        )
+        .await;
+        let third = figures_agree(db, t.name).await;
+        let regions = third.iter().filter(|r| r.dimension == "region").count();
+        assert!(regions > 1, "{}: signals in several regions", t.name);
+        assert_eq!(
+            cell(&third, "challenge", "onderbescherming"),
+            cell(&first, "challenge", "onderbescherming") + 2,
+            "{}",
+            t.name
+        );
+        other.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_signal_in_an_unknown_municipality_is_refused_and_leaves_nothing() {
+    for t in testing::all("signals_unknown_refnis").await.unwrap() {
+        let db = &t.db;
+        demo::seed_bench(db, 2, 2, 0).await.unwrap();
+        let totals = "SELECT CAST((SELECT COUNT(*) FROM signals) + (SELECT COALESCE(SUM(n), 0) FROM signal_counts) \
+                      + (SELECT COALESCE(SUM(n), 0) FROM signal_org_counts) + (SELECT COUNT(*) FROM audit_log) AS BIGINT)";
+        let total = || async {
+            let (n,): (i64,) = sqlx::query_as(totals).fetch_one(db.reader()).await.unwrap();
+            n
+        };
+        let before = total().await;
+        let today = date!(2025 - 06 - 01);
+        let mut raw = RawSignal {
+            what: "De huurpremie wordt niet aangevraagd",
+            subject: "right:vlaamse_huurpremie",
+            challenge: "onderbescherming",
+            target_groups: vec!["elderly", "low_income"],
+            refnis: "99999",
+            people: "2",
+            since: "2025-01",
+            evidence: vec!["cases"],
+            testimony: "",
+            testimony_client: "",
+        };
+        let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+        let check = PiiCheck {
+            names_read: true,
+            ..Default::default()
+        };
+        let got = signals::register(db, &admin(1), &s, Source::Form, today, &check).await;
+        assert!(
+            matches!(got, Err(sterk_store::StoreError::Refused("refnis_unknown"))),
+            "{}: {got:?}",
+            t.name
+        );
+        assert_eq!(total().await, before, "{}: nothing saved", t.name);
+        // A known one right after: saved with its counts and its three audit rows.
+        raw.refnis = "44021";
+        let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+        let id = signals::register(db, &admin(1), &s, Source::Form, today, &check)
+            .await
+            .unwrap();
+        // 1 signal, 5 cells for everyone (all, challenge, right, two groups), 6 of the
+        // organisation's (region, month, challenge, right, two groups), 3 audit rows.
+        assert_eq!(total().await, before + 1 + 5 + 6 + 3, "{}", t.name);
+        let (audited,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit_log WHERE entity = 'signal' AND entity_id = $1",
+        )
+        .bind(id)
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+        assert_eq!(audited, 2, "{}", t.name);
+    }
+}
+
+#[tokio::test]
+async fn concurrent_registrations_are_each_saved_or_refused_whole() {
+    for t in testing::all("signals_concurrent").await.unwrap() {
+        let db = &t.db;
+        demo::seed_bench(db, 4, 4, 0).await.unwrap();
+        let totals = "SELECT CAST((SELECT COUNT(*) FROM signals) + (SELECT COALESCE(SUM(n), 0) FROM signal_counts) \
+                      + (SELECT COALESCE(SUM(n), 0) FROM signal_org_counts) + (SELECT COUNT(*) FROM audit_log) AS BIGINT)";
+        let total = || async {
+            let (n,): (i64,) = sqlx::query_as(totals).fetch_one(db.reader()).await.unwrap();
+            n
+        };
+        let before = total().await;
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..40i64 {
+            let db = db.clone();
+            set.spawn(async move {
+                let today = date!(2025 - 06 - 01);
+                let raw = RawSignal {
+                    what: "De huurpremie wordt niet aangevraagd",
+                    subject: "right:vlaamse_huurpremie",
+                    challenge: "onderbescherming",
+                    target_groups: vec!["elderly", "low_income"],
+                    // Every fifth in a municipality that does not exist.
+                    refnis: if i % 5 == 0 { "99999" } else { "44021" },
+                    people: "2",
+                    since: "2025-01",
+                    evidence: vec!["cases"],
+                    testimony: "",
+                    testimony_client: "",
+                };
+                let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+                let check = PiiCheck {
+                    names_read: true,
+                    ..Default::default()
+                };
+                let got =
+                    signals::register(&db, &admin(1 + i % 4), &s, Source::Form, today, &check)
+                        .await;
+                (i, got)
+            });
+        }
+        let mut saved = Vec::new();
+        while let Some(done) = set.join_next().await {
+            let (i, got) = done.unwrap();
+            if i % 5 == 0 {
+                assert!(
+                    matches!(got, Err(sterk_store::StoreError::Refused("refnis_unknown"))),
+                    "{}: {i}: {got:?}",
+                    t.name
+                );
+            } else {
+                saved.push(got.unwrap());
+            }
+        }
+        assert_eq!(saved.len(), 32, "{}", t.name);
+        saved.sort_unstable();
+        saved.dedup();
+        assert_eq!(saved.len(), 32, "{}: distinct ids", t.name);
+        // Each saved one: the signal, 5 cells for everyone, 6 of its organisation's, 3 audit
+        // rows; the refused ones nothing.
+        assert_eq!(total().await, before + 32 * 15, "{}", t.name);
+        for id in saved {
+            let (audited,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'signal' AND entity_id = $1",
+            )
+            .bind(id)
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+            assert_eq!(audited, 2, "{}: signal {id}", t.name);
+        }
+    }
+}

@@ -674,6 +674,38 @@ async fn figures_hide_small_cells_outside_the_organisation() {
 }
 
 #[tokio::test]
+async fn figures_count_a_new_signal_at_once() {
+    let app = TestApp::start().await;
+    let mut worker = app.login(WORKER).await;
+    // Seen once (so kept in memory), then a signal naming older people is registered: the
+    // next view counts it.
+    let page = worker.get("/signals/figures").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("<td>6</td>"), "{}", page.body);
+    let csv = worker.get("/signals/figures.csv").await;
+    assert!(
+        csv.body.contains("target_group,elderly,Ouderen,5"),
+        "{}",
+        csv.body
+    );
+    let page = worker
+        .post(
+            "/signals/new",
+            &signal_form("Ouderen vragen de huurpremie niet aan."),
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let csv = worker.get("/signals/figures.csv").await;
+    assert!(
+        csv.body.contains("target_group,elderly,Ouderen,6"),
+        "{}",
+        csv.body
+    );
+    let page = worker.get("/signals/figures").await;
+    assert!(page.body.contains("<td>6</td>"), "{}", page.body);
+}
+
+#[tokio::test]
 async fn who_may_do_what() {
     let app = TestApp::start().await;
     let id = dossier_of_title(
@@ -998,7 +1030,14 @@ async fn the_personal_data_check_is_audited_with_the_signal() {
     let mut c = app.login(WORKER).await;
     let signals = "SELECT COUNT(*) FROM signals";
     let rows = "SELECT COUNT(*) FROM audit_log WHERE entity = 'signal'";
-    let (s0, a0) = (count(&app, signals).await, count(&app, rows).await);
+    // Every submit reads the organisation's client names for the check: one audit row each,
+    // with the signal when it is saved, on its own when it is not.
+    let names = "SELECT COUNT(*) FROM audit_log WHERE action = 'signal.pii_names'";
+    let (s0, a0, n0) = (
+        count(&app, signals).await,
+        count(&app, rows).await,
+        count(&app, names).await,
+    );
 
     // A registration that fails inside its transaction (a testimony of a client without the
     // consent for anonymous use): neither the signal nor any audit row of it remains.
@@ -1014,6 +1053,11 @@ async fn the_personal_data_check_is_audited_with_the_signal() {
     assert_eq!(page.status, 422);
     assert_eq!(count(&app, signals).await, s0, "no signal");
     assert_eq!(count(&app, rows).await, a0, "no audit row");
+    assert_eq!(
+        count(&app, names).await,
+        n0 + 1,
+        "the names' read is audited"
+    );
 
     // A clean text: the check's result is on record with the signal.
     let page = c
@@ -1054,4 +1098,5 @@ async fn the_personal_data_check_is_audited_with_the_signal() {
     assert!(d[0].0.contains("what:phone") && d[0].0.contains("what:address"));
     assert!(!d[0].0.contains("0470"), "codes only, never the text");
     assert_eq!(count(&app, signals).await, s0 + 2);
+    assert_eq!(count(&app, names).await, n0 + 4, "four submits, four reads");
 }

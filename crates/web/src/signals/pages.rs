@@ -231,7 +231,11 @@ pub async fn create(
         Ok(_) => FieldErrors::new(),
         Err(e) => e.clone(),
     };
-    let mut check = signals::PiiCheck::default();
+    // The read of the names is audited with the signal when it is saved, else on its own.
+    let mut check = signals::PiiCheck {
+        names_read: true,
+        ..Default::default()
+    };
     let mut warn = |field: &str, text: &str, errs: &mut FieldErrors| {
         let found = pii::scan(text, &list);
         if pii::cleared(text, &found, f.get(&format!("pii_ok_{field}"))) {
@@ -275,11 +279,19 @@ pub async fn create(
                     errs.push("testimony_client", "testimony_consent_required");
                     Err(errs)
                 }
-                Err(e) => return Err(e.into()),
+                Err(e) => {
+                    // Nothing was saved: the names' read is audited on its own (a failure
+                    // to do so does not hide the first error).
+                    let _ = signals::audit_client_names(&state.db, &user.actor).await;
+                    return Err(e.into());
+                }
             }
         }
         _ => Err(errs),
     };
+    if result.is_err() {
+        signals::audit_client_names(&state.db, &user.actor).await?;
+    }
     match result {
         Ok(id) => {
             ctx.flash("flash-signal-saved").await;
