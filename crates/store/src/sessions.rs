@@ -1,7 +1,9 @@
 //! Server-side session records (the web layer's session store keeps them here, so every
 //! instance behind a load balancer sees the same sessions).
 
+use crate::accounts::AccountRow;
 use crate::{Db, StoreError, now_ms};
+use sqlx::{FromRow, Row};
 
 /// Loads a session's data if it has not expired.
 pub async fn load(db: &Db, id: &str) -> Result<Option<String>, StoreError> {
@@ -19,15 +21,51 @@ pub async fn load_with_expiry(db: &Db, id: &str) -> Result<Option<(String, i64)>
     )
 }
 
+/// A session's data, its stored expiry (ms) and the account it is signed in to (when the
+/// session names one and the account still exists), in one statement.
+pub async fn load_with_account(
+    db: &Db,
+    id: &str,
+) -> Result<Option<(String, i64, Option<AccountRow>)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT s.data AS session_data, s.expires_at AS session_expires_at, \
+         a.id, a.email, a.display_name, a.role, a.org_id, a.platform_id, a.language, a.active, a.must_change_password, a.password_hash \
+         FROM sessions s LEFT JOIN accounts a ON a.id = s.account_id WHERE s.id = $1 AND s.expires_at > $2",
+    )
+    .bind(id)
+    .bind(now_ms())
+    .fetch_optional(db.reader())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let data: String = row.try_get("session_data")?;
+    let expires: i64 = row.try_get("session_expires_at")?;
+    let account = match row.try_get::<Option<i64>, _>("id")? {
+        Some(_) => Some(AccountRow::from_row(&row)?),
+        None => None,
+    };
+    Ok(Some((data, expires, account)))
+}
+
 /// Creates a session; returns false when the id is taken (the caller draws a new one).
-pub async fn create(db: &Db, id: &str, data: &str, expires_at: i64) -> Result<bool, StoreError> {
+pub async fn create(
+    db: &Db,
+    id: &str,
+    data: &str,
+    expires_at: i64,
+    account: Option<i64>,
+) -> Result<bool, StoreError> {
     let mut tx = db.begin().await?;
-    let result = sqlx::query("INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)")
-        .bind(id)
-        .bind(data)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await;
+    let result = sqlx::query(
+        "INSERT INTO sessions (id, data, expires_at, account_id) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(id)
+    .bind(data)
+    .bind(expires_at)
+    .bind(account)
+    .execute(&mut *tx)
+    .await;
     match result {
         Ok(_) => {
             tx.commit().await?;
@@ -39,15 +77,22 @@ pub async fn create(db: &Db, id: &str, data: &str, expires_at: i64) -> Result<bo
 }
 
 /// Saves (inserts or replaces) a session.
-pub async fn save(db: &Db, id: &str, data: &str, expires_at: i64) -> Result<(), StoreError> {
+pub async fn save(
+    db: &Db,
+    id: &str,
+    data: &str,
+    expires_at: i64,
+    account: Option<i64>,
+) -> Result<(), StoreError> {
     let mut tx = db.begin().await?;
     sqlx::query(
-        "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        "INSERT INTO sessions (id, data, expires_at, account_id) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, account_id = excluded.account_id",
     )
     .bind(id)
     .bind(data)
     .bind(expires_at)
+    .bind(account)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

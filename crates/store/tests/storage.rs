@@ -588,17 +588,49 @@ async fn sessions_and_tokens() {
         let gent = org(db, "OCMW Gent", 20_716_501, "44021").await;
         let w = worker(db, gent, "a@x.be", Role::SocialWorker).await;
         let far = sterk_store::now_ms() + 60_000;
-        assert!(sessions::create(db, "s1", "{}", far).await.unwrap());
+        assert!(sessions::create(db, "s1", "{}", far, None).await.unwrap());
         assert!(
-            !sessions::create(db, "s1", "{}", far).await.unwrap(),
+            !sessions::create(db, "s1", "{}", far, None).await.unwrap(),
             "ids are unique"
         );
-        sessions::save(db, "s1", "{\"a\":1}", far).await.unwrap();
+        sessions::save(db, "s1", "{\"a\":1}", far, None)
+            .await
+            .unwrap();
         assert_eq!(
             sessions::load(db, "s1").await.unwrap().as_deref(),
             Some("{\"a\":1}")
         );
-        sessions::save(db, "old", "{}", 1).await.unwrap();
+        // Without an account the session loads without one; with one, the account comes
+        // with it (read in the same statement), and a removed account is not invented.
+        let (_, _, none) = sessions::load_with_account(db, "s1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(none.is_none(), "{}", t.name);
+        sessions::save(db, "s1", "{\"a\":2}", far, Some(w.account))
+            .await
+            .unwrap();
+        let (data, expires, account) = sessions::load_with_account(db, "s1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((data.as_str(), expires), ("{\"a\":2}", far), "{}", t.name);
+        let account = account.expect("the session's account");
+        assert_eq!(account.id, w.account, "{}", t.name);
+        assert_eq!(account.email, "a@x.be", "{}", t.name);
+        assert_eq!(account.org_id, Some(gent), "{}", t.name);
+        assert!(
+            sessions::create(db, "s2", "{}", far, Some(w.account + 1000))
+                .await
+                .unwrap()
+        );
+        let (_, _, gone) = sessions::load_with_account(db, "s2")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(gone.is_none(), "{}", t.name);
+        sessions::delete(db, "s2").await.unwrap();
+        sessions::save(db, "old", "{}", 1, None).await.unwrap();
         assert_eq!(sessions::load(db, "old").await.unwrap(), None, "{}", t.name);
         assert_eq!(sessions::delete_expired(db).await.unwrap(), 1);
         sessions::delete(db, "s1").await.unwrap();

@@ -2,6 +2,7 @@
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::flash::FlashSlot;
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
@@ -44,6 +45,8 @@ pub struct Ctx {
     pub flash: Option<String>,
     /// The session.
     pub session: Session,
+    /// Where a message for the next page goes ([`crate::flash`]).
+    flash_slot: Option<FlashSlot>,
     i18n: Arc<I18n>,
 }
 
@@ -89,7 +92,15 @@ impl FromRequestParts<AppState> for Ctx {
             .ok_or(AppError::Internal("session layer missing"))?;
         let mut user = None;
         if let Ok(Some(id)) = session.get::<i64>(ACCOUNT_KEY).await {
-            match accounts::get(&state.db, id).await {
+            // The account as the session's load read it (same statement), else on its own.
+            let account = match session
+                .id()
+                .and_then(|sid| state.sessions.take_account(&sid, id))
+            {
+                Some(a) => Ok(a),
+                None => accounts::get(&state.db, id).await,
+            };
+            match account {
                 Ok(account) if account.active == 1 => {
                     if let Some(actor) = account.actor() {
                         user = Some(CurrentUser { account, actor });
@@ -119,21 +130,22 @@ impl FromRequestParts<AppState> for Ctx {
         } else {
             crate::csrf::existing(&session).await.unwrap_or_default()
         };
-        // Remove the flash message only when there is one: a removal marks the session as
-        // changed, and an unchanged session is not written back on every request.
-        let flash = match session.get::<String>(FLASH_KEY).await.ok().flatten() {
-            Some(f) => {
-                let _ = session.remove::<String>(FLASH_KEY).await;
-                Some(f)
-            }
-            None => None,
-        };
+        // The one-time message comes in a cookie ([`crate::flash`]); one left in the session
+        // by an earlier version is shown too (removed only when there is one: a removal marks
+        // the session as changed, and an unchanged session is not written back).
+        let flash_slot = parts.extensions.get::<FlashSlot>().cloned();
+        let mut flash = flash_slot.as_ref().and_then(FlashSlot::take);
+        if let Some(f) = session.get::<String>(FLASH_KEY).await.ok().flatten() {
+            let _ = session.remove::<String>(FLASH_KEY).await;
+            flash = flash.or(Some(f));
+        }
         Ok(Ctx {
             lang,
             user,
             csrf,
             path: parts.uri.path().to_owned(),
             flash,
+            flash_slot,
             session,
             i18n: state.i18n.clone(),
         })
@@ -280,7 +292,13 @@ impl Ctx {
 
     /// Sets a one-time message for the next page.
     pub async fn flash(&self, key: &str) {
-        let _ = self.session.insert(FLASH_KEY, key).await;
+        match &self.flash_slot {
+            Some(slot) => slot.set(key),
+            // Outside the application's middleware (no slot): the session carries it.
+            None => {
+                let _ = self.session.insert(FLASH_KEY, key).await;
+            }
+        }
     }
 }
 

@@ -22,6 +22,7 @@ pub mod ctx;
 pub mod diversity;
 pub mod error;
 pub mod events;
+pub mod flash;
 pub mod forms;
 pub mod pages;
 pub mod platform;
@@ -85,6 +86,9 @@ pub struct AppState {
     pub screening: Arc<screening::Jobs>,
     /// The search index of the good-practice database (in memory, filled from the database).
     pub practices: Arc<practices::Search>,
+    /// The session store (sessions in the database; it hands each request the account its
+    /// session load read).
+    pub sessions: session_store::DbSessionStore,
 }
 
 impl AppState {
@@ -106,6 +110,7 @@ impl AppState {
             None => screening::Jobs::from_env(),
         };
         Ok(AppState {
+            sessions: session_store::DbSessionStore::new(db.clone()),
             db,
             i18n: Arc::new(i18n),
             config: Arc::new(config),
@@ -132,7 +137,7 @@ pub fn app(state: AppState) -> Router {
     screening::start_background(&state);
     practices::start_background(&state);
     sterk_store::signals::warm_suggestions(&state.db);
-    let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
         .with_name("sterk_session")
         .with_secure(state.config.secure_cookies)
         .with_http_only(true)
@@ -160,6 +165,10 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            flash::carry,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(security::headers))

@@ -71,6 +71,7 @@ impl App {
                 .build()
                 .unwrap(),
             cookie: None,
+            flash: None,
             csrf: None,
             lang: None,
         };

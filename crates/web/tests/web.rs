@@ -552,6 +552,65 @@ async fn a_worker_records_a_client_consents_and_a_referral() {
 }
 
 #[tokio::test]
+async fn a_one_time_message_is_shown_once_and_forged_ones_are_ignored() {
+    let app = TestApp::start().await;
+    let mut c = app.login(email("social_worker").unwrap()).await;
+    let page = c
+        .post(
+            "/clients/new",
+            &[
+                ("name", "Mevrouw Flash"),
+                ("birth", "1950"),
+                ("refnis", "44021"),
+                ("languages", "nl"),
+                ("channels", "visit"),
+                ("adults", "1"),
+                ("children", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(c.flash.as_deref(), Some("flash-client-created"));
+    let path = page.location.unwrap();
+    let shown = c.get(&path).await;
+    assert!(
+        shown.body.contains("class=\"flash\""),
+        "the message is shown on the next page"
+    );
+    assert!(c.flash.is_none(), "and its cookie is cleared");
+    let again = c.get(&path).await;
+    assert!(!again.body.contains("class=\"flash\""), "only once");
+    // A cookie that is not a message key shows nothing (and does not echo its value).
+    for forged in [
+        "flash-nope-not-a-key",
+        "<script>alert(1)</script>",
+        "account_id",
+    ] {
+        c.flash = Some(forged.to_owned());
+        let page = c.get(&path).await;
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("class=\"flash\""), "{forged}");
+        assert!(!page.body.contains("alert(1)"), "{forged}");
+    }
+}
+
+#[tokio::test]
+async fn a_deactivated_account_is_signed_out_at_its_next_request() {
+    // The account comes with the session's load (one statement); a change to the account
+    // must still count at once.
+    let app = TestApp::start().await;
+    let mut c = app.login(email("social_worker").unwrap()).await;
+    assert_eq!(c.get("/clients").await.status, 200);
+    sqlx::query("UPDATE accounts SET active = 0 WHERE email = $1")
+        .bind(email("social_worker").unwrap())
+        .execute(app.db.reader())
+        .await
+        .unwrap();
+    let page = c.get("/clients").await;
+    assert_ne!(page.status, 200, "{}", page.body);
+}
+
+#[tokio::test]
 async fn languages_switch_and_are_remembered() {
     let app = TestApp::start().await;
     let mut c = app.client();

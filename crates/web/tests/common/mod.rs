@@ -62,6 +62,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             cookie: None,
+            flash: None,
             csrf: None,
             lang: None,
         }
@@ -81,6 +82,8 @@ pub struct Client {
     pub app_url: String,
     pub http: reqwest::Client,
     pub cookie: Option<String>,
+    /// The one-time message cookie (`sterk_flash`), as a browser keeps it.
+    pub flash: Option<String>,
     pub csrf: Option<String>,
     pub lang: Option<String>,
 }
@@ -99,6 +102,14 @@ impl Client {
             if let Some(rest) = v.strip_prefix("sterk_session=") {
                 let value = rest.split(';').next().unwrap().to_owned();
                 self.cookie = if value.is_empty() { None } else { Some(value) };
+            }
+            if let Some(rest) = v.strip_prefix("sterk_flash=") {
+                let value = rest.split(';').next().unwrap().to_owned();
+                self.flash = if value.is_empty() || v.contains("Max-Age=0") {
+                    None
+                } else {
+                    Some(value)
+                };
             }
         }
     }
@@ -127,8 +138,15 @@ impl Client {
         let mut r = self
             .http
             .request(method, format!("{}{}", self.app_url, path));
+        let mut cookies = Vec::new();
         if let Some(c) = &self.cookie {
-            r = r.header("cookie", format!("sterk_session={c}"));
+            cookies.push(format!("sterk_session={c}"));
+        }
+        if let Some(f) = &self.flash {
+            cookies.push(format!("sterk_flash={f}"));
+        }
+        if !cookies.is_empty() {
+            r = r.header("cookie", cookies.join("; "));
         }
         if let Some(l) = &self.lang {
             r = r.header("accept-language", l.as_str());
