@@ -592,6 +592,13 @@ async fn a_one_time_message_is_shown_once_and_forged_ones_are_ignored() {
         assert!(!page.body.contains("class=\"flash\""), "{forged}");
         assert!(!page.body.contains("alert(1)"), "{forged}");
     }
+    // Modules name their messages in their own namespace; those are carried too.
+    c.flash = Some("solidarity-flash-fund".to_owned());
+    let module = c.get(&path).await;
+    assert!(
+        module.body.contains("class=\"flash\""),
+        "a module's message is shown"
+    );
 }
 
 #[tokio::test]
