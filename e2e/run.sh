@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests: Playwright with Debian's chromium and axe-core (WCAG 2.1 AA), against a
-# fresh server with the demo data, once on SQLite and once on PostgreSQL.
+# fresh server with the demo data: everything on SQLite, then the behaviour pass (every
+# journey, without the checks that depend only on the HTML) on PostgreSQL.
 #
 #   STERK_BIN                 the sterk binary (default: target/debug/sterk in the repo)
 #   STERK_TEST_POSTGRES_URL   a PostgreSQL URL whose role may CREATE DATABASE; when unset,
@@ -66,13 +67,16 @@ free_port() {
     || echo $((20000 + RANDOM % 20000))
 }
 
-# run_backend NAME DATABASE_URL
+# run_backend NAME DATABASE_URL [PASS]
+# PASS "behaviour" (the second backend) runs every journey but leaves out what depends
+# only on the HTML, which is the same on both backends: axe-core (STERK_AXE=0), the print
+# and reflow layouts, and the French sweep of every page (tests tagged @rendering).
 run_backend() {
-  local name=$1 url=$2 port log
+  local name=$1 url=$2 pass=${3:-full} port log
   port=$(free_port)
   log="$WORK/server-$name.log"
   echo
-  echo "==> e2e on $name (http://127.0.0.1:$port)"
+  echo "==> e2e on $name, $pass pass (http://127.0.0.1:$port)"
   STERK_DATA_DIR="$WORK/data-$name" STERK_DATABASE_URL="$url" "$STERK_BIN" serve --demo --addr "127.0.0.1:$port" >"$log" 2>&1 &
   SERVER_PID=$!
   local up=""
@@ -89,7 +93,9 @@ run_backend() {
   fi
   local rc=0
   # shellcheck disable=SC2086
-  STERK_URL="http://127.0.0.1:$port" STERK_BACKEND="$name" npx --no-install playwright test ${E2E_ARGS:-} || rc=$?
+  local axe=1
+  [ "$pass" = behaviour ] && axe=0
+  STERK_URL="http://127.0.0.1:$port" STERK_BACKEND="$name" STERK_E2E_PASS="$pass" STERK_AXE="$axe" npx --no-install playwright test ${E2E_ARGS:-} || rc=$?
   stop_server
   if [ $rc -ne 0 ]; then
     echo "e2e: failed on $name; the server's log (last 40 lines):" >&2
@@ -119,7 +125,7 @@ if [ -n "${STERK_TEST_POSTGRES_URL:-}" ]; then
   if psql "$STERK_TEST_POSTGRES_URL" -qXc "CREATE DATABASE $PG_DB" >/dev/null; then
     pg_base=${STERK_TEST_POSTGRES_URL%%\?*}
     pg_query=${STERK_TEST_POSTGRES_URL#"$pg_base"}
-    run_backend postgresql "${pg_base%/*}/$PG_DB$pg_query" || failed+=(postgresql)
+    run_backend postgresql "${pg_base%/*}/$PG_DB$pg_query" behaviour || failed+=(postgresql)
   else
     echo "e2e: could not create the PostgreSQL database $PG_DB" >&2
     failed+=(postgresql)

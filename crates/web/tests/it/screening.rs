@@ -2,9 +2,7 @@
 //! Black-box on a real port, with a data folder of its own per test.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::Client;
+use crate::common::Client;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;

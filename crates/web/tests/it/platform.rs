@@ -2,9 +2,7 @@
 //! by a regional chair, meetings, the yearly report and the evaluation, as HTML and PDF.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use sterk_store::platform;
 
 const CHAIR: &str = "voorzitter@platform-oost-vlaanderen.demo";

@@ -3,9 +3,7 @@
 //! backends).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use sterk_domain::event::{Placement, RegistrationInput};
 use sterk_store::{StoreError, events, testing};
 

@@ -2,9 +2,7 @@
 //! the public pages, and the storage rules on both backends.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use sterk_domain::access::{Actor, Role};
 use sterk_domain::practice::{PracticeInput, Review};
 use sterk_store::{StoreError, demo, practices, testing};

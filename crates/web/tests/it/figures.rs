@@ -2,9 +2,7 @@
 //! outside it, the same figures as CSV, and who may see what. On SQLite and PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use sterk_domain::access::{Actor, Role};
 use sterk_domain::client::Household;
 use sterk_domain::followup::FollowupStatus;

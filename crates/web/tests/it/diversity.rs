@@ -2,9 +2,7 @@
 //! comparison that stays hidden under five organisations (both backends).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use sterk_domain::access::{Actor, Role};
 use sterk_domain::diversity::Answers;
 use sterk_domain::org::OrgKind;

@@ -2,9 +2,7 @@
 //! check and the API. Black-box, on a real port, with the built-in Belgian model.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 fn today() -> String {
     sterk_domain::values::format_date(time::OffsetDateTime::now_utc().date())

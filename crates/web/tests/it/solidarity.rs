@@ -2,9 +2,7 @@
 //! acceptance and network counts, volunteers, and the public forms with their spam guard.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 async fn count(app: &TestApp, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql)
@@ -333,7 +331,7 @@ async fn public_forms_in_five_languages_with_a_spam_guard_and_nothing_stored_whe
     assert!(thanks.body.contains("Teşekkürler"));
 }
 
-async fn post(c: &mut common::Client, fields: Vec<(String, String)>) -> common::Page {
+async fn post(c: &mut crate::common::Client, fields: Vec<(String, String)>) -> crate::common::Page {
     let refs: Vec<(&str, &str)> = fields
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))

@@ -5,9 +5,7 @@
 //! PostgreSQL too when `STERK_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::{Client, TestApp};
+use crate::common::{Client, TestApp};
 
 const WORKER: &str = "werker@ocmw-gent.demo";
 const CHAIR: &str = "voorzitter@platform-oost-vlaanderen.demo";
@@ -253,7 +251,7 @@ async fn status_of(app: &TestApp, id: i64) -> String {
     s
 }
 
-async fn step(c: &mut Client, id: i64, to: &str) -> common::Page {
+async fn step(c: &mut Client, id: i64, to: &str) -> crate::common::Page {
     c.post(&format!("/dossiers/{id}/status"), &[("to", to)])
         .await
 }

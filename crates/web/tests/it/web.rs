@@ -2,9 +2,7 @@
 //! fresh database each, the demo data set.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 use sterk_store::demo::DEMO_ACCOUNTS;
 
 const ROLES: [&str; 8] = [
@@ -134,7 +132,15 @@ const PAGES: [&str; 25] = [
 
 #[tokio::test]
 async fn every_page_against_every_role() {
-    let app = TestApp::start().await;
+    page_matrix(TestApp::start().await).await;
+}
+
+#[tokio::test]
+async fn every_page_against_every_role_on_postgres() {
+    page_matrix(TestApp::start_postgres("pagematrix").await).await;
+}
+
+async fn page_matrix(app: TestApp) {
     let mut failures = Vec::new();
     for role in ROLES {
         let mut c = match email(role) {
