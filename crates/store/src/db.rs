@@ -120,8 +120,11 @@ impl Db {
             // committed (every audited read commits), so without memory mapping each read
             // transaction copies its pages in again with pread; mapped pages are shared and
             // not copied (docs/benchmarks.md, "Kernel (issue 2)").
+            // No ping before each acquire (sqlx's default): an embedded file's connection
+            // does not go stale, and on SQLite every ping is a round trip to the
+            // connection's thread, one more for every read and every write.
             let setup = |pool: AnyPoolOptions| {
-                pool.after_connect(|conn, _meta| {
+                pool.test_before_acquire(false).after_connect(|conn, _meta| {
                     Box::pin(async move {
                         conn.execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; PRAGMA mmap_size = 1073741824;")
                             .await?;

@@ -223,7 +223,10 @@ impl<'a> Batch<'a> {
 
     /// Runs the batch in one call on SQLite and returns the rows of two integers its
     /// statements return.
-    async fn fetch_sqlite(&self, tx: &mut Tx) -> Result<Vec<(i64, i64)>, StoreError> {
+    async fn fetch_sqlite(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
         let (sql, args) = self.one_text();
         let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
         for a in args {
@@ -233,7 +236,7 @@ impl<'a> Batch<'a> {
                 Arg::OptText(v) => q.bind(*v),
             };
         }
-        Ok(q.fetch_all(&mut **tx).await?)
+        Ok(q.fetch_all(conn).await?)
     }
 }
 
@@ -398,6 +401,21 @@ impl PiiCheck {
     }
 }
 
+/// A writer connection while a call with its own `BEGIN` and `COMMIT` runs on it: when the
+/// call's future is dropped half-way (the client went away) or its transaction could not be
+/// rolled back (`.1` still `true`), the connection is closed instead of going back to the
+/// pool, which rolls back whatever of the call ran; otherwise the next user of the writer
+/// would find an open transaction.
+struct Unfinished(sqlx::pool::PoolConnection<sqlx::Any>, bool);
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if self.1 {
+            self.0.close_on_drop();
+        }
+    }
+}
+
 /// Registers a signal of the actor's organisation, in one transaction: the municipality's
 /// region, the testimony's consent (`anonymous_signal`, on `today`), the source candidate
 /// (marked used; a used one is refused), the signal, the counts of the figures and the
@@ -485,27 +503,46 @@ pub async fn register(
         });
     };
     // On SQLite a plain signal (no testimony's consent, no candidate) is saved in one call
-    // to the writer between BEGIN and COMMIT: the insert, the counts and the audit rows.
-    // When that fails (an unknown municipality leaves the counts without a region), nothing
-    // of it stays and the statements are run one by one below, which name the problem.
+    // to the writer, BEGIN and COMMIT included: the insert, the counts and the audit rows
+    // (every call is a hand-off to the connection's thread, and the one writer is what 64
+    // workers registering at once queue for). When a statement fails (an unknown
+    // municipality leaves the counts without a region), the rest of the text does not run,
+    // the transaction is rolled back, and the statements are run one by one below, which
+    // name the problem.
     if db.backend() == crate::Backend::Sqlite
         && source == Source::Form
         && s.testimony_client.is_none()
     {
         let new = NewRow::InCall { refnis: &refnis };
         let mut batch = Batch::default();
+        batch.push("BEGIN".to_owned(), Vec::new());
         batch.statements.push(insert());
         count(&mut batch, org, s, &month, new);
         let rows = entries(None);
         audit_rows(&mut batch, &rows, new);
-        let mut tx = db.begin().await?;
-        if let Ok([(id, platform)]) = batch.fetch_sqlite(&mut tx).await.as_deref() {
-            let (id, platform) = (*id, *platform);
-            tx.commit().await?;
-            inserted(id, platform);
-            return Ok(id);
+        batch.push("COMMIT".to_owned(), Vec::new());
+        let mut conn = Unfinished(db.writer().acquire().await?, true);
+        match batch.fetch_sqlite(&mut conn.0).await.as_deref() {
+            Ok([(id, platform)]) => {
+                let (id, platform) = (*id, *platform);
+                conn.1 = false;
+                inserted(id, platform);
+                return Ok(id);
+            }
+            // Every statement ran, COMMIT too, without the insert's row: cannot happen (the
+            // counts need the inserted signal's region), and nothing may be saved twice.
+            Ok(_) => {
+                conn.1 = false;
+                return Err(StoreError::Refused("refnis_unknown"));
+            }
+            Err(_) => {
+                // A connection whose transaction cannot be rolled back is not reused.
+                if sqlx::query("ROLLBACK").execute(&mut *conn.0).await.is_ok() {
+                    conn.1 = false;
+                }
+            }
         }
-        drop(tx);
+        drop(conn);
     }
     let mut tx = db.begin().await?;
     let row: Option<(i64, i64)> = {
