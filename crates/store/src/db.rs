@@ -57,6 +57,7 @@ pub struct Db {
     backend: Backend,
     audit: crate::audit::Queue,
     checks: crate::rights::CheckWriter,
+    signals: crate::signals::SignalWriter,
     /// Organisation names for pick lists (see [`crate::orgs::names`]).
     pub(crate) org_names: crate::orgs::NamesCache,
     suggest: crate::signals::Suggest,
@@ -88,6 +89,7 @@ impl Db {
                 read: pool.clone(),
                 audit: crate::audit::Queue::start(pool.clone()),
                 checks: crate::rights::CheckWriter::start(pool.clone()),
+                signals: crate::signals::SignalWriter::start(pool.clone(), Backend::Postgres),
                 write: pool,
                 backend: Backend::Postgres,
                 org_names: Default::default(),
@@ -144,6 +146,7 @@ impl Db {
                 read,
                 audit: crate::audit::Queue::start(write.clone()),
                 checks: crate::rights::CheckWriter::start(write.clone()),
+                signals: crate::signals::SignalWriter::start(write.clone(), Backend::Sqlite),
                 write,
                 backend: Backend::Sqlite,
                 org_names: Default::default(),
@@ -198,6 +201,12 @@ impl Db {
     /// ([`crate::rights::save_check`]).
     pub(crate) fn check_writer(&self) -> &crate::rights::CheckWriter {
         &self.checks
+    }
+
+    /// The writer that groups the plain signals of concurrent requests into one transaction
+    /// ([`crate::signals::register`]).
+    pub(crate) fn signal_writer(&self) -> &crate::signals::SignalWriter {
+        &self.signals
     }
 
     /// The open signals in memory, for bundling suggestions ([`crate::signals::suggestions`]).

@@ -402,9 +402,9 @@ impl PiiCheck {
 }
 
 /// A writer connection while a call with its own `BEGIN` and `COMMIT` runs on it: when the
-/// call's future is dropped half-way (the client went away) or its transaction could not be
-/// rolled back (`.1` still `true`), the connection is closed instead of going back to the
-/// pool, which rolls back whatever of the call ran; otherwise the next user of the writer
+/// call's future is dropped half-way (its runtime is shutting down) or its transaction could
+/// not be rolled back (`.1` still `true`), the connection is closed instead of going back to
+/// the pool, which rolls back whatever of the call ran; otherwise the next user of the writer
 /// would find an open transaction.
 struct Unfinished(sqlx::pool::PoolConnection<sqlx::Any>, bool);
 
@@ -416,6 +416,324 @@ impl Drop for Unfinished {
     }
 }
 
+/// A signal about to be saved, with everything its statements need, owned (so it can wait
+/// in the [`SignalWriter`]'s queue).
+pub(crate) struct Prepared {
+    account: i64,
+    org: i64,
+    s: NewSignal,
+    source: Source,
+    now: i64,
+    month: String,
+    refnis: String,
+    terms: String,
+    target_groups: String,
+    evidence: String,
+    /// The creation's audit detail (codes and ids only).
+    detail: String,
+    /// The personal-data check's audit detail.
+    pii_detail: String,
+    names_read: bool,
+}
+
+impl Prepared {
+    fn new(actor: &Actor, org: i64, s: &NewSignal, source: Source, pii: &PiiCheck) -> Prepared {
+        let now = now_ms();
+        Prepared {
+            account: actor.account,
+            org,
+            s: s.clone(),
+            source,
+            now,
+            month: month_of(now),
+            refnis: s.refnis.to_string(),
+            terms: sterk_signals::similarity::terms(&s.what),
+            target_groups: s.target_groups.join(","),
+            evidence: s.evidence.join(","),
+            detail: match s.testimony_client {
+                Some(c) => format!("source={} testimony_client={c}", source.code()),
+                None => format!("source={}", source.code()),
+            },
+            pii_detail: pii.detail(),
+            names_read: pii.names_read,
+        }
+    }
+
+    /// A signal the [`SignalWriter`] may save: typed in the form, without a testimony whose
+    /// consent must be checked (nothing to check or mark but the signal itself).
+    fn plain(&self) -> bool {
+        self.source == Source::Form && self.s.testimony_client.is_none()
+    }
+
+    /// The audit rows: the names' read, the creation, the check's result.
+    fn entries(&self, id: Option<i64>) -> Vec<Entry<'_>> {
+        let mut entries = Vec::with_capacity(3);
+        if self.names_read {
+            entries.push(Entry {
+                account: Some(self.account),
+                org: Some(self.org),
+                action: "signal.pii_names",
+                entity: "organisation",
+                entity_id: Some(self.org),
+                detail: "",
+            });
+        }
+        for (action, detail) in [
+            ("signal.create", self.detail.as_str()),
+            ("signal.pii_check", self.pii_detail.as_str()),
+        ] {
+            entries.push(Entry {
+                account: Some(self.account),
+                org: Some(self.org),
+                action,
+                entity: "signal",
+                entity_id: id,
+                detail,
+            });
+        }
+        entries
+    }
+
+    /// The insert, returning the id and the region; the region comes from the municipality
+    /// in the same statement (none: unknown refnis, no row).
+    fn insert(&self) -> (String, Vec<Arg<'_>>) {
+        let s = &self.s;
+        (
+            "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
+             SELECT $1, $2, $3, $4, $5, $6, $7, m.refnis, m.platform_id, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM municipalities m WHERE m.refnis = $8 \
+             RETURNING id, platform_id".to_owned(),
+            vec![
+                Arg::Int(Some(self.org)),
+                Arg::Text(&s.what),
+                Arg::Text(&self.terms),
+                Arg::Text(s.subject.kind()),
+                Arg::Text(s.subject.code()),
+                Arg::Text(s.challenge),
+                Arg::Text(&self.target_groups),
+                Arg::Text(&self.refnis),
+                Arg::Int(Some(s.people)),
+                Arg::Text(&s.since),
+                Arg::Text(&self.evidence),
+                Arg::OptText(s.testimony.as_deref()),
+                Arg::Text(self.source.code()),
+                Arg::Int(self.source.id()),
+                Arg::Text(&self.month),
+                Arg::Int(Some(self.account)),
+                Arg::Int(Some(self.now)),
+            ],
+        )
+    }
+
+    /// Saves the signal in `tx`: the insert, the counts of the figures and the audit rows.
+    /// Returns its id and region; an unknown municipality is refused.
+    async fn save(&self, tx: &mut Tx, backend: crate::Backend) -> Result<(i64, i64), StoreError> {
+        let row: Option<(i64, i64)> = {
+            let (sql, args) = self.insert();
+            Batch::bind(sqlx::query(&sql), &args)
+                .try_map(|r: sqlx::any::AnyRow| {
+                    use sqlx::Row;
+                    Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))
+                })
+                .fetch_optional(&mut **tx)
+                .await?
+        };
+        let (id, platform) = row.ok_or(StoreError::Refused("refnis_unknown"))?;
+        // The counts and the audit rows: one call to the writer on SQLite.
+        let region = platform.to_string();
+        let new = NewRow::Known {
+            platform,
+            region: &region,
+        };
+        let mut batch = Batch::default();
+        count(&mut batch, self.org, &self.s, &self.month, new);
+        audit_rows(&mut batch, &self.entries(Some(id)), new);
+        batch.run(tx, backend).await?;
+        Ok((id, platform))
+    }
+}
+
+/// At most this many signals go into one transaction of the [`SignalWriter`].
+const SIGNAL_GROUP_MAX: usize = 64;
+
+/// What the [`SignalWriter`] did with one signal.
+enum Grouped {
+    /// Committed, with its id and region.
+    Saved(i64, i64),
+    /// Not saved (its transaction was rolled back): the caller saves it on its own, which
+    /// names the problem.
+    NotSaved,
+    /// Unknown whether it was committed: not saved a second time.
+    Failed(String),
+}
+
+type SignalAck = tokio::sync::oneshot::Sender<Grouped>;
+
+/// The signal writer: a task that takes the plain signals ([`Prepared::plain`]) of all
+/// requests waiting at one moment and saves them, each with its counts and audit rows, in
+/// one transaction, then answers each request. With 64 workers registering at once, they
+/// otherwise queue one by one for the one writer connection (SQLite) or for the rows of the
+/// figures' counts that every signal of a month and region adds to (PostgreSQL), each with
+/// its own `BEGIN`, `COMMIT` and hand-offs. A request is answered only after its transaction
+/// is committed, so a signal is never reported saved without being stored, counted and
+/// audited. If a group fails, each of its signals is tried again in a transaction of its
+/// own, so one bad signal cannot fail the others.
+#[derive(Debug, Clone)]
+pub(crate) struct SignalWriter {
+    tx: tokio::sync::mpsc::Sender<(std::sync::Arc<Prepared>, SignalAck)>,
+}
+
+impl SignalWriter {
+    /// Starts the writer task on the current tokio runtime, writing through `pool`.
+    pub(crate) fn start(pool: sqlx::AnyPool, backend: crate::Backend) -> SignalWriter {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<(std::sync::Arc<Prepared>, SignalAck)>(
+            4 * SIGNAL_GROUP_MAX,
+        );
+        tokio::spawn(async move {
+            let mut group: Vec<(std::sync::Arc<Prepared>, SignalAck)> =
+                Vec::with_capacity(SIGNAL_GROUP_MAX);
+            while let Some(first) = rx.recv().await {
+                group.push(first);
+                while group.len() < SIGNAL_GROUP_MAX {
+                    match rx.try_recv() {
+                        Ok(next) => group.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let jobs: Vec<&Prepared> = group.iter().map(|(p, _)| p.as_ref()).collect();
+                let outcomes = match save_group(&pool, backend, &jobs).await {
+                    Ok(saved) => saved
+                        .into_iter()
+                        .map(|(id, platform)| Grouped::Saved(id, platform))
+                        .collect(),
+                    Err(GroupError::RolledBack) if jobs.len() > 1 => {
+                        let mut outcomes = Vec::with_capacity(jobs.len());
+                        for job in &jobs {
+                            outcomes.push(match save_group(&pool, backend, &[job]).await {
+                                Ok(one) => match one.first() {
+                                    Some((id, platform)) => Grouped::Saved(*id, *platform),
+                                    None => Grouped::NotSaved,
+                                },
+                                Err(GroupError::RolledBack) => Grouped::NotSaved,
+                                Err(GroupError::Unknown(e)) => Grouped::Failed(e),
+                            });
+                        }
+                        outcomes
+                    }
+                    Err(GroupError::RolledBack) => vec![Grouped::NotSaved],
+                    Err(GroupError::Unknown(e)) => {
+                        jobs.iter().map(|_| Grouped::Failed(e.clone())).collect()
+                    }
+                };
+                for ((_, ack), outcome) in group.drain(..).zip(outcomes) {
+                    // The caller may have gone away (its request was cancelled): the signal
+                    // is saved all the same, like any committed change.
+                    let _ = ack.send(outcome);
+                }
+            }
+        });
+        SignalWriter { tx }
+    }
+
+    /// Saves `job` in a group; `Ok(None)` when it was not saved and the caller should save
+    /// it on its own.
+    async fn save(&self, job: std::sync::Arc<Prepared>) -> Result<Option<(i64, i64)>, StoreError> {
+        let (ack, answer) = tokio::sync::oneshot::channel();
+        if self.tx.send((job, ack)).await.is_err() {
+            // The writer task is gone (its runtime stopped): the caller saves it.
+            return Ok(None);
+        }
+        match answer.await {
+            Ok(Grouped::Saved(id, platform)) => Ok(Some((id, platform))),
+            Ok(Grouped::NotSaved) => Ok(None),
+            Ok(Grouped::Failed(msg)) => Err(StoreError::Database(sqlx::Error::Protocol(format!(
+                "signal write failed: {msg}"
+            )))),
+            // The writer stopped while holding the signal (its runtime is shutting down):
+            // whether it was committed is unknown, so it is not saved a second time.
+            Err(_) => Err(StoreError::Database(sqlx::Error::Protocol(
+                "the signal writer stopped".to_owned(),
+            ))),
+        }
+    }
+}
+
+/// Why a group of signals was not saved.
+enum GroupError {
+    /// Nothing of the group was saved.
+    RolledBack,
+    /// Unknown whether it was committed (the message holds no personal data).
+    Unknown(String),
+}
+
+/// Saves `jobs` in one transaction and returns their ids and regions, in order. On SQLite the
+/// whole group is one call to the writer connection's thread, `BEGIN` and `COMMIT` included
+/// (each statement a hand-off otherwise); the counts and the audit rows look up the new
+/// signal's region and id themselves ([`NewRow::InCall`]). When a statement fails (an unknown
+/// municipality leaves the counts without a region), the rest of the text does not run and
+/// the transaction is rolled back.
+async fn save_group(
+    pool: &sqlx::AnyPool,
+    backend: crate::Backend,
+    jobs: &[&Prepared],
+) -> Result<Vec<(i64, i64)>, GroupError> {
+    // Before the commit, a failure leaves nothing saved.
+    fn failed<E>(_: E) -> GroupError {
+        GroupError::RolledBack
+    }
+    match backend {
+        crate::Backend::Sqlite => {
+            let mut batch = Batch::default();
+            batch.push("BEGIN".to_owned(), Vec::new());
+            for job in jobs {
+                let new = NewRow::InCall {
+                    refnis: &job.refnis,
+                };
+                batch.statements.push(job.insert());
+                count(&mut batch, job.org, &job.s, &job.month, new);
+                audit_rows(&mut batch, &job.entries(None), new);
+            }
+            batch.push("COMMIT".to_owned(), Vec::new());
+            let conn = pool.acquire().await.map_err(failed)?;
+            let mut conn = Unfinished(conn, true);
+            match batch.fetch_sqlite(&mut conn.0).await {
+                Ok(rows) if rows.len() == jobs.len() => {
+                    conn.1 = false;
+                    Ok(rows)
+                }
+                // Every statement ran, COMMIT too, with a row missing: cannot happen (the
+                // counts need each inserted signal's region), and nothing may be saved twice.
+                Ok(_) => {
+                    conn.1 = false;
+                    Err(GroupError::Unknown(
+                        "a signal's insert returned no row".to_owned(),
+                    ))
+                }
+                Err(_) => {
+                    // A connection whose transaction cannot be rolled back is not reused
+                    // (closing it rolls the transaction back).
+                    if sqlx::query("ROLLBACK").execute(&mut *conn.0).await.is_ok() {
+                        conn.1 = false;
+                    }
+                    Err(GroupError::RolledBack)
+                }
+            }
+        }
+        crate::Backend::Postgres => {
+            let mut tx = pool.begin().await.map_err(failed)?;
+            let mut saved = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                // A failure drops `tx`, which rolls it back.
+                saved.push(job.save(&mut tx, backend).await.map_err(failed)?);
+            }
+            // A commit whose answer was lost may have been carried out: not saved again.
+            tx.commit()
+                .await
+                .map_err(|e| GroupError::Unknown(e.to_string()))?;
+            Ok(saved)
+        }
+    }
+}
+
 /// Registers a signal of the actor's organisation, in one transaction: the municipality's
 /// region, the testimony's consent (`anonymous_signal`, on `today`), the source candidate
 /// (marked used; a used one is refused), the signal, the counts of the figures and the
@@ -423,7 +741,8 @@ impl Drop for Unfinished {
 /// [`PiiCheck::names_read`]), the creation and the result of that check (`pii`, which the
 /// caller ran), so a signal is never saved without its check on record and a failed
 /// registration leaves none of them (the caller then audits the names' read on its own,
-/// [`audit_client_names`]).
+/// [`audit_client_names`]). A plain signal goes through the [`SignalWriter`], which saves the
+/// signals of concurrent requests in one transaction.
 pub async fn register(
     db: &Db,
     actor: &Actor,
@@ -433,129 +752,25 @@ pub async fn register(
     pii: &PiiCheck,
 ) -> Result<i64, StoreError> {
     let org = org_of(actor)?;
-    let now = now_ms();
-    let month = month_of(now);
-    let refnis = s.refnis.to_string();
-    let terms = sterk_signals::similarity::terms(&s.what);
-    let target_groups = s.target_groups.join(",");
-    let evidence = s.evidence.join(",");
-    let detail = match s.testimony_client {
-        Some(c) => format!("source={} testimony_client={c}", source.code()),
-        None => format!("source={}", source.code()),
-    };
-    let pii_detail = pii.detail();
-    // The audit rows: the names' read, the creation, the check's result.
-    let entries = |id: Option<i64>| {
-        let mut entries = Vec::with_capacity(3);
-        if pii.names_read {
-            entries.push(names_entry(actor, org));
-        }
-        for (action, detail) in [
-            ("signal.create", detail.as_str()),
-            ("signal.pii_check", pii_detail.as_str()),
-        ] {
-            entries.push(Entry {
-                account: Some(actor.account),
-                org: Some(org),
-                action,
-                entity: "signal",
-                entity_id: id,
-                detail,
-            });
-        }
-        entries
-    };
-    // The region comes from the municipality in the same statement (none: unknown refnis).
-    let insert = || -> (String, Vec<Arg<'_>>) {
-        (
-        "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
-         SELECT $1, $2, $3, $4, $5, $6, $7, m.refnis, m.platform_id, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM municipalities m WHERE m.refnis = $8 \
-         RETURNING id, platform_id".to_owned(),
-        vec![
-            Arg::Int(Some(org)),
-            Arg::Text(&s.what),
-            Arg::Text(&terms),
-            Arg::Text(s.subject.kind()),
-            Arg::Text(s.subject.code()),
-            Arg::Text(s.challenge),
-            Arg::Text(&target_groups),
-            Arg::Text(&refnis),
-            Arg::Int(Some(s.people)),
-            Arg::Text(&s.since),
-            Arg::Text(&evidence),
-            Arg::OptText(s.testimony.as_deref()),
-            Arg::Text(source.code()),
-            Arg::Int(source.id()),
-            Arg::Text(&month),
-            Arg::Int(Some(actor.account)),
-            Arg::Int(Some(now)),
-        ],
-        )
-    };
+    let job = std::sync::Arc::new(Prepared::new(actor, org, s, source, pii));
     let inserted = |id: i64, platform: i64| {
         db.suggest().inserted(&sterk_signals::candidates::Open {
             id,
             org,
-            terms: &terms,
+            terms: &job.terms,
             subject: s.subject.code(),
             challenge: s.challenge,
             region: platform,
         });
     };
-    // On SQLite a plain signal (no testimony's consent, no candidate) is saved in one call
-    // to the writer, BEGIN and COMMIT included: the insert, the counts and the audit rows
-    // (every call is a hand-off to the connection's thread, and the one writer is what 64
-    // workers registering at once queue for). When a statement fails (an unknown
-    // municipality leaves the counts without a region), the rest of the text does not run,
-    // the transaction is rolled back, and the statements are run one by one below, which
-    // name the problem.
-    if db.backend() == crate::Backend::Sqlite
-        && source == Source::Form
-        && s.testimony_client.is_none()
+    if job.plain()
+        && let Some((id, platform)) = db.signal_writer().save(job.clone()).await?
     {
-        let new = NewRow::InCall { refnis: &refnis };
-        let mut batch = Batch::default();
-        batch.push("BEGIN".to_owned(), Vec::new());
-        batch.statements.push(insert());
-        count(&mut batch, org, s, &month, new);
-        let rows = entries(None);
-        audit_rows(&mut batch, &rows, new);
-        batch.push("COMMIT".to_owned(), Vec::new());
-        let mut conn = Unfinished(db.writer().acquire().await?, true);
-        match batch.fetch_sqlite(&mut conn.0).await.as_deref() {
-            Ok([(id, platform)]) => {
-                let (id, platform) = (*id, *platform);
-                conn.1 = false;
-                inserted(id, platform);
-                return Ok(id);
-            }
-            // Every statement ran, COMMIT too, without the insert's row: cannot happen (the
-            // counts need the inserted signal's region), and nothing may be saved twice.
-            Ok(_) => {
-                conn.1 = false;
-                return Err(StoreError::Refused("refnis_unknown"));
-            }
-            Err(_) => {
-                // A connection whose transaction cannot be rolled back is not reused.
-                if sqlx::query("ROLLBACK").execute(&mut *conn.0).await.is_ok() {
-                    conn.1 = false;
-                }
-            }
-        }
-        drop(conn);
+        inserted(id, platform);
+        return Ok(id);
     }
     let mut tx = db.begin().await?;
-    let row: Option<(i64, i64)> = {
-        let (sql, args) = insert();
-        Batch::bind(sqlx::query(&sql), &args)
-            .try_map(|r: sqlx::any::AnyRow| {
-                use sqlx::Row;
-                Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))
-            })
-            .fetch_optional(&mut *tx)
-            .await?
-    };
-    let (id, platform) = row.ok_or(StoreError::Refused("refnis_unknown"))?;
+    let (id, platform) = job.save(&mut tx, db.backend()).await?;
     if let Some(client) = s.testimony_client {
         client_in_org(&mut tx, client, org).await?;
         require_consent(
@@ -585,17 +800,6 @@ pub async fn register(
             return Err(StoreError::Refused("candidate_used"));
         }
     }
-    // The counts and the audit rows: one call to the writer on SQLite.
-    let region = platform.to_string();
-    let new = NewRow::Known {
-        platform,
-        region: &region,
-    };
-    let mut batch = Batch::default();
-    count(&mut batch, org, s, &month, new);
-    let rows = entries(Some(id));
-    audit_rows(&mut batch, &rows, new);
-    batch.run(&mut tx, db.backend()).await?;
     tx.commit().await?;
     inserted(id, platform);
     Ok(id)

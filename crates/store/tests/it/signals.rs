@@ -404,8 +404,10 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
         // rows; the refused ones nothing.
         assert_eq!(total().await, before + 32 * 15, "{}", t.name);
         for id in saved {
+            // Its own two rows, by its own organisation (saved in a group with others).
             let (audited,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM audit_log WHERE entity = 'signal' AND entity_id = $1",
+                "SELECT COUNT(*) FROM audit_log a JOIN signals s ON s.id = a.entity_id \
+                 WHERE a.entity = 'signal' AND a.entity_id = $1 AND a.org_id = s.org_id AND a.account_id = s.created_by",
             )
             .bind(id)
             .fetch_one(db.reader())
@@ -413,5 +415,49 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
             .unwrap();
             assert_eq!(audited, 2, "{}: signal {id}", t.name);
         }
+        // A second wave without bad ones: saved together, each whole.
+        let before = total().await;
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..24i64 {
+            let db = db.clone();
+            set.spawn(async move {
+                let today = date!(2025 - 06 - 01);
+                let raw = RawSignal {
+                    what: "Schooltoeslag komt niet aan",
+                    subject: "right:vlaamse_huurpremie",
+                    challenge: "onderbescherming",
+                    target_groups: vec!["elderly", "low_income"],
+                    refnis: "44021",
+                    people: "3",
+                    since: "2025-02",
+                    evidence: vec!["cases"],
+                    testimony: "",
+                    testimony_client: "",
+                };
+                let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+                let check = PiiCheck {
+                    names_read: true,
+                    ..Default::default()
+                };
+                signals::register(&db, &admin(1 + i % 4), &s, Source::Form, today, &check).await
+            });
+        }
+        let mut ids = Vec::new();
+        while let Some(done) = set.join_next().await {
+            ids.push(done.unwrap().unwrap());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 24, "{}: distinct ids", t.name);
+        assert_eq!(total().await, before + 24 * 15, "{}", t.name);
+        // The counts of every organisation add up to its signals.
+        let (wrong,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM signal_org_counts c WHERE c.dimension = 'challenge' \
+             AND c.n <> (SELECT COUNT(*) FROM signals s WHERE s.org_id = c.org_id AND s.challenge = c.code)",
+        )
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+        assert_eq!(wrong, 0, "{}", t.name);
     }
 }
