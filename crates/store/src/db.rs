@@ -80,6 +80,7 @@ impl Db {
         sqlx::any::install_default_drivers();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = AnyConnectOptions::from_str(url)?;
+            let suggest = crate::signals::Suggest::default();
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -89,11 +90,15 @@ impl Db {
                 read: pool.clone(),
                 audit: crate::audit::Queue::start(pool.clone()),
                 checks: crate::rights::CheckWriter::start(pool.clone()),
-                signals: crate::signals::SignalWriter::start(pool.clone(), Backend::Postgres),
+                signals: crate::signals::SignalWriter::start(
+                    pool.clone(),
+                    Backend::Postgres,
+                    suggest.clone(),
+                ),
                 write: pool,
                 backend: Backend::Postgres,
                 org_names: Default::default(),
-                suggest: crate::signals::Suggest::default(),
+                suggest,
                 figures: Default::default(),
             })
         } else if let Some(rest) = url
@@ -134,6 +139,7 @@ impl Db {
                     })
                 })
             };
+            let suggest = crate::signals::Suggest::default();
             let write = setup(AnyPoolOptions::new().max_connections(1).min_connections(1))
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts.clone())
@@ -146,11 +152,15 @@ impl Db {
                 read,
                 audit: crate::audit::Queue::start(write.clone()),
                 checks: crate::rights::CheckWriter::start(write.clone()),
-                signals: crate::signals::SignalWriter::start(write.clone(), Backend::Sqlite),
+                signals: crate::signals::SignalWriter::start(
+                    write.clone(),
+                    Backend::Sqlite,
+                    suggest.clone(),
+                ),
                 write,
                 backend: Backend::Sqlite,
                 org_names: Default::default(),
-                suggest: crate::signals::Suggest::default(),
+                suggest,
                 figures: Default::default(),
             })
         } else {

@@ -403,7 +403,7 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
         // Each saved one: the signal, 5 cells for everyone, 6 of its organisation's, 3 audit
         // rows; the refused ones nothing.
         assert_eq!(total().await, before + 32 * 15, "{}", t.name);
-        for id in saved {
+        for &id in &saved {
             // Its own two rows, by its own organisation (saved in a group with others).
             let (audited,): (i64,) = sqlx::query_as(
                 "SELECT COUNT(*) FROM audit_log a JOIN signals s ON s.id = a.entity_id \
@@ -415,6 +415,8 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
             .unwrap();
             assert_eq!(audited, 2, "{}: signal {id}", t.name);
         }
+        // The suggestions' index is built now, so the second wave is added to it by the writer.
+        agree(db, saved[0], &t.name).await;
         // A second wave without bad ones: saved together, each whole.
         let before = total().await;
         let mut set = tokio::task::JoinSet::new();
@@ -450,6 +452,10 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
         ids.dedup();
         assert_eq!(ids.len(), 24, "{}: distinct ids", t.name);
         assert_eq!(total().await, before + 24 * 15, "{}", t.name);
+        for id in &ids {
+            let found = agree(db, *id, &t.name).await;
+            assert!(!found.is_empty(), "{}: signal {id} has suggestions", t.name);
+        }
         // The counts of every organisation add up to its signals.
         let (wrong,): (i64,) = sqlx::query_as(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM signal_org_counts c WHERE c.dimension = 'challenge' \
