@@ -524,20 +524,25 @@ impl Prepared {
         )
     }
 
+    /// Inserts the signal in `tx`: its id and region, none for an unknown municipality.
+    async fn insert_row(&self, tx: &mut Tx) -> Result<Option<(i64, i64)>, StoreError> {
+        let (sql, args) = self.insert();
+        Ok(Batch::bind(sqlx::query(&sql), &args)
+            .try_map(|r: sqlx::any::AnyRow| {
+                use sqlx::Row;
+                Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))
+            })
+            .fetch_optional(&mut **tx)
+            .await?)
+    }
+
     /// Saves the signal in `tx`: the insert, the counts of the figures and the audit rows.
     /// Returns its id and region; an unknown municipality is refused.
     async fn save(&self, tx: &mut Tx, backend: crate::Backend) -> Result<(i64, i64), StoreError> {
-        let row: Option<(i64, i64)> = {
-            let (sql, args) = self.insert();
-            Batch::bind(sqlx::query(&sql), &args)
-                .try_map(|r: sqlx::any::AnyRow| {
-                    use sqlx::Row;
-                    Ok((r.try_get::<i64, _>(0)?, r.try_get::<i64, _>(1)?))
-                })
-                .fetch_optional(&mut **tx)
-                .await?
-        };
-        let (id, platform) = row.ok_or(StoreError::Refused("refnis_unknown"))?;
+        let (id, platform) = self
+            .insert_row(tx)
+            .await?
+            .ok_or(StoreError::Refused("refnis_unknown"))?;
         // The counts and the audit rows: one call to the writer on SQLite.
         let region = platform.to_string();
         let new = NewRow::Known {
@@ -685,6 +690,81 @@ enum GroupError {
     Unknown(String),
 }
 
+/// Adds the saved signals `jobs` (with their ids and regions, `saved`) to the counts of the
+/// figures, summed per cell: the same cells as [`count`], one statement for all
+/// organisations' counts and one for each organisation's own.
+async fn count_group(
+    tx: &mut Tx,
+    jobs: &[&Prepared],
+    saved: &[(i64, i64)],
+) -> Result<(), StoreError> {
+    use std::collections::BTreeMap;
+    let mut all: BTreeMap<(&str, &str, &str, i64), i64> = BTreeMap::new();
+    let mut own: BTreeMap<(i64, &str, String), i64> = BTreeMap::new();
+    for (job, (_, platform)) in jobs.iter().zip(saved) {
+        let s = &job.s;
+        let mut cells: Vec<(&str, &str)> = vec![
+            ("challenge", s.challenge),
+            (s.subject.kind(), s.subject.code()),
+        ];
+        cells.extend(s.target_groups.iter().map(|g| ("target_group", *g)));
+        *all.entry(("all", "all", &job.month, *platform))
+            .or_default() += 1;
+        for (d, c) in &cells {
+            *all.entry((d, c, &job.month, *platform)).or_default() += 1;
+            *own.entry((job.org, d, (*c).to_owned())).or_default() += 1;
+        }
+        *own.entry((job.org, "region", platform.to_string()))
+            .or_default() += 1;
+        *own.entry((job.org, "month", job.month.clone()))
+            .or_default() += 1;
+    }
+    if !all.is_empty() {
+        let rows: Vec<String> = (0..all.len())
+            .map(|i| {
+                let k = i * 5;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${})",
+                    k + 1,
+                    k + 2,
+                    k + 3,
+                    k + 4,
+                    k + 5
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
+             ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + EXCLUDED.n",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for ((d, c, m, p), n) in &all {
+            q = q.bind(*d).bind(*c).bind(*m).bind(*p).bind(*n);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    if !own.is_empty() {
+        let rows: Vec<String> = (0..own.len())
+            .map(|i| {
+                let k = i * 4;
+                format!("(${}, ${}, ${}, ${})", k + 1, k + 2, k + 3, k + 4)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
+             ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + EXCLUDED.n",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for ((o, d, c), n) in &own {
+            q = q.bind(*o).bind(*d).bind(c.as_str()).bind(*n);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 /// Saves `jobs` in one transaction and returns their ids and regions, in order. On SQLite
 /// each signal is one call to the writer connection's thread (each statement a hand-off
 /// otherwise): its insert, counts and audit rows in one text, in which the counts and the
@@ -740,12 +820,26 @@ async fn save_group(
             Err(GroupError::RolledBack)
         }
         crate::Backend::Postgres => {
+            // The inserts one by one (each returns its id), then the counts of the whole
+            // group summed per cell and the audit rows, one statement each: every signal of
+            // a month and region adds to the same few count rows, and a row updated again in
+            // the same transaction leaves a longer chain of versions to walk at every update.
             let mut tx = pool.begin().await.map_err(failed)?;
             let mut saved = Vec::with_capacity(jobs.len());
             for job in jobs {
                 // A failure drops `tx`, which rolls it back.
-                saved.push(job.save(&mut tx, backend).await.map_err(failed)?);
+                match job.insert_row(&mut tx).await.map_err(failed)? {
+                    Some(row) => saved.push(row),
+                    None => return Err(GroupError::RolledBack),
+                }
             }
+            count_group(&mut tx, jobs, &saved).await.map_err(failed)?;
+            let entries: Vec<Entry<'_>> = jobs
+                .iter()
+                .zip(&saved)
+                .flat_map(|(job, (id, _))| job.entries(Some(*id)))
+                .collect();
+            audit::record_all(&mut tx, &entries).await.map_err(failed)?;
             // A commit whose answer was lost may have been carried out: not saved again.
             tx.commit()
                 .await

@@ -416,7 +416,7 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
             assert_eq!(audited, 2, "{}: signal {id}", t.name);
         }
         // The suggestions' index is built now, so the second wave is added to it by the writer.
-        agree(db, saved[0], &t.name).await;
+        agree(db, saved[0], t.name).await;
         // A second wave without bad ones: saved together, each whole.
         let before = total().await;
         let mut set = tokio::task::JoinSet::new();
@@ -453,7 +453,7 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
         assert_eq!(ids.len(), 24, "{}: distinct ids", t.name);
         assert_eq!(total().await, before + 24 * 15, "{}", t.name);
         for id in &ids {
-            let found = agree(db, *id, &t.name).await;
+            let found = agree(db, *id, t.name).await;
             assert!(!found.is_empty(), "{}: signal {id} has suggestions", t.name);
         }
         // The counts of every organisation add up to its signals.
