@@ -2378,11 +2378,7 @@ pub struct CountRow {
 /// in memory ([`FiguresCache`]): a view reads only the sum of the `all` cells (a few hundred
 /// rows) to see whether the counts changed, here or on another instance.
 pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, StoreError> {
-    let (total,): (i64,) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM signal_counts WHERE dimension = 'all'",
-    )
-    .fetch_one(db.reader())
-    .await?;
+    let total = figures_version(db).await?;
     let cache = db.figures_cache();
     let snapshot = match cache.get(total) {
         Some(s) => s,
@@ -2393,6 +2389,18 @@ pub async fn figures(db: &Db, platform: Option<i64>) -> Result<Vec<CountRow>, St
         }
     };
     Ok(snapshot.of(platform))
+}
+
+/// The version of the figures of all organisations: the sum of the `all` cells of the
+/// counts, which every registration raises (counts only grow), so figures built from the same
+/// version are the same figures.
+pub async fn figures_version(db: &Db) -> Result<i64, StoreError> {
+    let (total,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM signal_counts WHERE dimension = 'all'",
+    )
+    .fetch_one(db.reader())
+    .await?;
+    Ok(total)
 }
 
 /// The figures of all signals in memory, by the state of `signal_counts` they were computed

@@ -89,6 +89,8 @@ pub struct AppState {
     /// The session store (sessions in the database; it hands each request the account its
     /// session load read).
     pub sessions: session_store::DbSessionStore,
+    /// The built figures of all organisations' signals, per language and region.
+    pub figures_memo: Arc<signals::figures::FiguresMemo>,
 }
 
 impl AppState {
@@ -111,6 +113,7 @@ impl AppState {
         };
         Ok(AppState {
             sessions: session_store::DbSessionStore::new(db.clone()),
+            figures_memo: Default::default(),
             db,
             i18n: Arc::new(i18n),
             config: Arc::new(config),

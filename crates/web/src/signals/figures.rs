@@ -15,12 +15,16 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use sterk_domain::access::Action;
 use sterk_domain::figures::{self, Audience, Cell};
+use sterk_i18n::Lang;
 use sterk_store::reference;
 use sterk_store::signals::{self, CountRow};
 
 /// One row of a figure's table.
+#[derive(Debug)]
 pub struct Row {
     /// The label.
     pub label: String,
@@ -30,6 +34,7 @@ pub struct Row {
 
 /// One figure: a dimension with its chart (SVG markup from [`crate::charts`]) and the same
 /// data as a table.
+#[derive(Debug)]
 pub struct Figure {
     /// Stable id (for headings).
     pub id: String,
@@ -124,11 +129,39 @@ pub fn build(
         .collect()
 }
 
+/// The built figures of all organisations per language and region, with the version of the
+/// counts they were built from ([`signals::figures_version`]); at most one entry per language
+/// and region.
+#[derive(Debug, Default)]
+pub struct FiguresMemo(Mutex<HashMap<(Lang, Option<i64>), Versioned>>);
+
+/// Built figures with the version of the counts they were built from.
+type Versioned = (i64, Arc<Vec<Figure>>);
+
+impl FiguresMemo {
+    fn get(&self, lang: Lang, region: Option<i64>, version: i64) -> Option<Arc<Vec<Figure>>> {
+        let memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        memo.get(&(lang, region))
+            .filter(|(v, _)| *v == version)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, lang: Lang, region: Option<i64>, version: i64, figures: Arc<Vec<Figure>>) {
+        let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let kept = memo
+            .entry((lang, region))
+            .or_insert((version, figures.clone()));
+        if kept.0 <= version {
+            *kept = (version, figures);
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "signals/figures.html")]
 struct FiguresPage {
     ctx: Ctx,
-    all: Vec<Figure>,
+    all: Arc<Vec<Figure>>,
     own: Vec<Figure>,
     region: Option<i64>,
     regions: Vec<(i64, String)>,
@@ -157,8 +190,20 @@ pub async fn page(
     let region = region_of(&q);
     let platforms = reference::platforms(&state.db).await?;
     let names = Names::new(&state, &ctx, &platforms);
-    let rows = signals::figures(&state.db, region).await?;
-    let all = build(&ctx, &names, &rows, Audience::Outside, "all-");
+    // The figures of all organisations are the same for every visitor in a language until
+    // the next registration: built once per version (charts are most of a view's work).
+    let version = signals::figures_version(&state.db).await?;
+    let all = match state.figures_memo.get(ctx.lang, region, version) {
+        Some(all) => all,
+        None => {
+            let rows = signals::figures(&state.db, region).await?;
+            let all = Arc::new(build(&ctx, &names, &rows, Audience::Outside, "all-"));
+            state
+                .figures_memo
+                .put(ctx.lang, region, version, all.clone());
+            all
+        }
+    };
     let own = if user.actor.org.is_some() && ctx.can(Action::RegisterSignal, scope(&ctx)) {
         let rows = signals::own_figures(&state.db, &user.actor).await?;
         build(&ctx, &names, &rows, Audience::Own, "own-")
