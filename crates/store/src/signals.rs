@@ -690,6 +690,52 @@ enum GroupError {
     Unknown(String),
 }
 
+/// Inserts `jobs` on PostgreSQL in two statements: their ids drawn from the table's
+/// sequence (in order), then one multi-row insert that takes each region from its
+/// municipality. Returns the ids and regions in the order of `jobs`; shorter when a
+/// municipality does not exist (its row is not inserted).
+async fn insert_group(tx: &mut Tx, jobs: &[&Prepared]) -> Result<Vec<(i64, i64)>, StoreError> {
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "SELECT nextval(pg_get_serial_sequence('signals', 'id')) FROM generate_series(1, $1) ORDER BY 1",
+    )
+    .bind(jobs.len() as i64)
+    .fetch_all(&mut **tx)
+    .await?;
+    let inserts: Vec<(String, Vec<Arg<'_>>)> = jobs.iter().map(|j| j.insert()).collect();
+    let width = inserts.first().map_or(0, |(_, a)| a.len() + 1);
+    let rows: Vec<String> = (0..jobs.len())
+        .map(|i| {
+            let k = i * width;
+            let cells: Vec<String> = (1..=width).map(|c| format!("${}", k + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO signals (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
+         SELECT v.id, v.org_id, v.what, v.terms, v.subject_kind, v.subject, v.challenge, v.target_groups, m.refnis, m.platform_id, v.people, v.since, v.evidence, v.testimony, v.source, v.source_id, v.month, v.created_by, v.created_at \
+         FROM (VALUES {}) AS v (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
+         JOIN municipalities m ON m.refnis = v.refnis RETURNING id, platform_id",
+        rows.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for ((id,), (_, args)) in ids.iter().zip(&inserts) {
+        q = q.bind(*id);
+        for a in args {
+            q = match a {
+                Arg::Int(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(*v),
+                Arg::OptText(v) => q.bind(*v),
+            };
+        }
+    }
+    let inserted: std::collections::HashMap<i64, i64> =
+        q.fetch_all(&mut **tx).await?.into_iter().collect();
+    Ok(ids
+        .iter()
+        .map_while(|(id,)| inserted.get(id).map(|platform| (*id, *platform)))
+        .collect())
+}
+
 /// Adds the saved signals `jobs` (with their ids and regions, `saved`) to the counts of the
 /// figures, summed per cell: the same cells as [`count`], one statement for all
 /// organisations' counts and one for each organisation's own.
@@ -824,14 +870,12 @@ async fn save_group(
             // group summed per cell and the audit rows, one statement each: every signal of
             // a month and region adds to the same few count rows, and a row updated again in
             // the same transaction leaves a longer chain of versions to walk at every update.
+            // A failure drops `tx`, which rolls it back.
             let mut tx = pool.begin().await.map_err(failed)?;
-            let mut saved = Vec::with_capacity(jobs.len());
-            for job in jobs {
-                // A failure drops `tx`, which rolls it back.
-                match job.insert_row(&mut tx).await.map_err(failed)? {
-                    Some(row) => saved.push(row),
-                    None => return Err(GroupError::RolledBack),
-                }
+            let saved = insert_group(&mut tx, jobs).await.map_err(failed)?;
+            if saved.len() != jobs.len() {
+                // A municipality that does not exist: nothing is kept.
+                return Err(GroupError::RolledBack);
             }
             count_group(&mut tx, jobs, &saved).await.map_err(failed)?;
             let entries: Vec<Entry<'_>> = jobs
