@@ -144,8 +144,9 @@ pub fn bar_chart(c: &BarChart) -> String {
             r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#c4c9cf" stroke-width="1"/><text x="{}" y="{:.1}" text-anchor="end" font-size="12" fill="#1a1a1a">{}</text>"##,
             WIDTH - RIGHT,
             LEFT - 6.0,
-            y + 4.0,
-            esc(&axis_value(v, c.money))
+            D1(y + 4.0),
+            esc(&axis_value(v, c.money)),
+            y = D1(y),
         );
     }
     for (gi, label) in c.labels.iter().enumerate() {
@@ -164,7 +165,10 @@ pub fn bar_chart(c: &BarChart) -> String {
                     let _ = write!(
                         s,
                         r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{fill}"/>"#,
-                        (bar_w - 1.0).max(0.5)
+                        D1((bar_w - 1.0).max(0.5)),
+                        x = D1(x),
+                        y = D1(y),
+                        h = D1(h),
                     );
                 }
                 Some(Cell::Hidden) => {
@@ -172,10 +176,12 @@ pub fn bar_chart(c: &BarChart) -> String {
                     let _ = write!(
                         s,
                         r##"<line x1="{x:.1}" x2="{:.1}" y1="{y:.1}" y2="{y:.1}" stroke="#4a4a4a" stroke-width="2" stroke-dasharray="3 2"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="10" fill="#4a4a4a">{}</text>"##,
-                        x + bar_w - 1.0,
-                        x + bar_w / 2.0,
-                        y - 4.0,
-                        esc(&c.hidden_mark)
+                        D1(x + bar_w - 1.0),
+                        D1(x + bar_w / 2.0),
+                        D1(y - 4.0),
+                        esc(&c.hidden_mark),
+                        x = D1(x),
+                        y = D1(y),
                     );
                 }
                 None => {}
@@ -189,7 +195,9 @@ pub fn bar_chart(c: &BarChart) -> String {
             let _ = write!(
                 s,
                 r##"<text x="{lx:.1}" y="{ly:.1}" text-anchor="middle" font-size="11" fill="#1a1a1a">{}</text>"##,
-                esc(label)
+                esc(label),
+                lx = D1(lx),
+                ly = D1(ly),
             );
         }
     }
@@ -205,9 +213,11 @@ pub fn bar_chart(c: &BarChart) -> String {
         let _ = write!(
             s,
             r##"<rect x="{lx:.1}" y="{:.1}" width="12" height="12" fill="{fill}"/><text x="{:.1}" y="{ly:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
-            ly - 10.0,
-            lx + 16.0,
-            esc(&series.name)
+            D1(ly - 10.0),
+            D1(lx + 16.0),
+            esc(&series.name),
+            lx = D1(lx),
+            ly = D1(ly),
         );
         lx += 24.0 + 7.0 * series.name.chars().count() as f64;
     }
@@ -215,9 +225,55 @@ pub fn bar_chart(c: &BarChart) -> String {
     s
 }
 
+/// A coordinate written with one decimal, as `{:.1}` writes it but without the exact
+/// decimal expansion of the float (most of a chart's time went there): rounded to tenths,
+/// halves away from zero.
+struct D1(f64);
+
+impl std::fmt::Display for D1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round();
+        if !tenths.is_finite() || tenths.abs() >= 1e15 {
+            return write!(f, "{:.1}", self.0);
+        }
+        let t = tenths as i64;
+        let sign = if t < 0 { "-" } else { "" };
+        let a = t.unsigned_abs();
+        write!(f, "{sign}{}.{}", a / 10, a % 10)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_have_one_decimal() {
+        for (x, want) in [
+            (0.0, "0.0"),
+            (12.34, "12.3"),
+            (12.36, "12.4"),
+            (-3.26, "-3.3"),
+            (280.0, "280.0"),
+            (0.95, "1.0"),
+            (-0.04, "0.0"),
+        ] {
+            assert_eq!(D1(x).to_string(), want, "{x}");
+        }
+        assert_eq!(D1(f64::NAN).to_string(), "NaN");
+        // Away from halves, the same text as `{:.1}`.
+        for i in 0..10_000 {
+            let x = f64::from(i) * 0.0731 - 200.0;
+            if ((x * 10.0).fract().abs() - 0.5).abs() > 1e-6 {
+                let want = format!("{x:.1}");
+                let got = D1(x).to_string();
+                assert!(
+                    got == want || (want == "-0.0" && got == "0.0"),
+                    "{x}: {got} vs {want}"
+                );
+            }
+        }
+    }
 
     fn chart(values: Vec<Cell>) -> BarChart {
         BarChart {
