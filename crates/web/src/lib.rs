@@ -69,9 +69,22 @@ impl Default for WebConfig {
     }
 }
 
-/// Everything a handler needs; cheap to clone.
+/// Everything a handler needs; cheap to clone (one reference count: axum clones the state
+/// for every extractor and middleware of every request, and a clone of each part was 5 % of
+/// a registration's CPU).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of the [`AppState`].
+pub struct Shared {
     /// The database.
     pub db: Db,
     /// Translations.
@@ -111,7 +124,7 @@ impl AppState {
             Some(dir) => screening::Jobs::new(dir.clone()),
             None => screening::Jobs::from_env(),
         };
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             sessions: session_store::DbSessionStore::new(db.clone()),
             figures_memo: Default::default(),
             db,
@@ -121,7 +134,7 @@ impl AppState {
             rights: Arc::new(engine),
             screening: Arc::new(jobs),
             practices: Arc::new(practices::Search::new()?),
-        })
+        })))
     }
 }
 

@@ -5,7 +5,6 @@
 use crate::common::Client;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 use sterk_store::{Db, demo, testing};
 use sterk_web::AppState;
@@ -35,8 +34,11 @@ impl App {
         let db = Db::open(url).await.unwrap();
         demo::load(&db).await.unwrap();
         let data = tempfile::tempdir().unwrap();
-        let mut state = AppState::new(db.clone(), sterk_web::WebConfig::default(), None).unwrap();
-        state.screening = Arc::new(sterk_web::screening::Jobs::new(data.path().to_path_buf()));
+        let config = sterk_web::WebConfig {
+            data_dir: Some(data.path().to_path_buf()),
+            ..Default::default()
+        };
+        let state = AppState::new(db.clone(), config, None).unwrap();
         let app = sterk_web::app(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
