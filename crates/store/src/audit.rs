@@ -104,14 +104,8 @@ impl Queue {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<(Owned, Ack)>(4 * GROUP_MAX);
         tokio::spawn(async move {
             let mut batch: Vec<(Owned, Ack)> = Vec::with_capacity(GROUP_MAX);
-            while let Some(first) = rx.recv().await {
-                batch.push(first);
-                while batch.len() < GROUP_MAX {
-                    match rx.try_recv() {
-                        Ok(next) => batch.push(next),
-                        Err(_) => break,
-                    }
-                }
+            // What waits at one moment, at least one: none when the channel is closed.
+            while rx.recv_many(&mut batch, GROUP_MAX).await > 0 {
                 let result = insert_group(&pool, &batch).await.map_err(|e| e.to_string());
                 for (_, ack) in batch.drain(..) {
                     // The caller may have gone away (its request was cancelled): nothing to do.

@@ -128,14 +128,8 @@ impl CheckWriter {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<(CheckJob, CheckAck)>(4 * CHECK_GROUP_MAX);
         tokio::spawn(async move {
             let mut batch: Vec<(CheckJob, CheckAck)> = Vec::with_capacity(CHECK_GROUP_MAX);
-            while let Some(first) = rx.recv().await {
-                batch.push(first);
-                while batch.len() < CHECK_GROUP_MAX {
-                    match rx.try_recv() {
-                        Ok(next) => batch.push(next),
-                        Err(_) => break,
-                    }
-                }
+            // What waits at one moment, at least one: none when the channel is closed.
+            while rx.recv_many(&mut batch, CHECK_GROUP_MAX).await > 0 {
                 let jobs: Vec<&CheckJob> = batch.iter().map(|(j, _)| j).collect();
                 let outcomes = match write_group(&pool, &jobs).await {
                     Ok(outcomes) => outcomes,

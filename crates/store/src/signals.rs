@@ -66,9 +66,9 @@ pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreEr
     Ok(rows.into_iter().map(|(n,)| n).collect())
 }
 
-fn names_entry(actor: &Actor, org: i64) -> Entry<'static> {
+fn names_entry(account: i64, org: i64) -> Entry<'static> {
     Entry {
-        account: Some(actor.account),
+        account: Some(account),
         org: Some(org),
         action: "signal.pii_names",
         entity: "organisation",
@@ -81,7 +81,7 @@ fn names_entry(actor: &Actor, org: i64) -> Entry<'static> {
 /// no signal was saved.
 pub async fn audit_client_names(db: &Db, actor: &Actor) -> Result<(), StoreError> {
     let org = org_of(actor)?;
-    audit::record_now(db, names_entry(actor, org)).await
+    audit::record_now(db, names_entry(actor.account, org)).await
 }
 
 /// A client who gave an active consent for anonymous use in signals (for the testimony's
@@ -252,18 +252,25 @@ enum NewRow<'a> {
 
 const PLATFORM_OF: &str = "(SELECT platform_id FROM municipalities WHERE refnis = $";
 
+/// The cells of the figures a signal counts in, besides `all` and its region and month: its
+/// challenge, its right or life domain and each of its (distinct) target groups.
+fn cells_of(s: &NewSignal) -> impl Iterator<Item = (&str, &str)> {
+    [
+        ("challenge", s.challenge),
+        (s.subject.kind(), s.subject.code()),
+    ]
+    .into_iter()
+    .chain(s.target_groups.iter().map(|g| ("target_group", *g)))
+}
+
 /// Adds to `batch` the statements that add one to the counts of the figures for a new
 /// signal: for all organisations (`signal_counts`, per month and region) and for its own
 /// organisation (`signal_org_counts`), one row per dimension and code in each (the target
 /// groups are distinct). With [`NewRow::InCall`] an unknown municipality makes them fail
 /// (no region: `NOT NULL`).
 fn count<'a>(batch: &mut Batch<'a>, org: i64, s: &'a NewSignal, month: &'a str, new: NewRow<'a>) {
-    let mut cells: Vec<(&'a str, &'a str)> = vec![
-        ("all", "all"),
-        ("challenge", s.challenge),
-        (s.subject.kind(), s.subject.code()),
-    ];
-    cells.extend(s.target_groups.iter().map(|g| ("target_group", *g)));
+    let mut cells = vec![("all", "all")];
+    cells.extend(cells_of(s));
     let mut rows = Vec::with_capacity(cells.len());
     let mut args = Vec::with_capacity(cells.len() * 4);
     for (d, c) in &cells {
@@ -459,6 +466,18 @@ impl Prepared {
         }
     }
 
+    /// The signal as the suggestions' index holds it, once saved as `id` in region `platform`.
+    fn open(&self, id: i64, platform: i64) -> sterk_signals::candidates::Open<'_> {
+        sterk_signals::candidates::Open {
+            id,
+            org: self.org,
+            terms: &self.terms,
+            subject: self.s.subject.code(),
+            challenge: self.s.challenge,
+            region: platform,
+        }
+    }
+
     /// A signal the [`SignalWriter`] may save: typed in the form, without a testimony whose
     /// consent must be checked (nothing to check or mark but the signal itself).
     fn plain(&self) -> bool {
@@ -469,14 +488,7 @@ impl Prepared {
     fn entries(&self, id: Option<i64>) -> Vec<Entry<'_>> {
         let mut entries = Vec::with_capacity(3);
         if self.names_read {
-            entries.push(Entry {
-                account: Some(self.account),
-                org: Some(self.org),
-                action: "signal.pii_names",
-                entity: "organisation",
-                entity_id: Some(self.org),
-                detail: "",
-            });
+            entries.push(names_entry(self.account, self.org));
         }
         for (action, detail) in [
             ("signal.create", self.detail.as_str()),
@@ -604,14 +616,8 @@ impl SignalWriter {
         tokio::spawn(async move {
             let mut group: Vec<(std::sync::Arc<Prepared>, SignalAck)> =
                 Vec::with_capacity(SIGNAL_GROUP_MAX);
-            while let Some(first) = rx.recv().await {
-                group.push(first);
-                while group.len() < SIGNAL_GROUP_MAX {
-                    match rx.try_recv() {
-                        Ok(next) => group.push(next),
-                        Err(_) => break,
-                    }
-                }
+            // What waits at one moment, at least one: none when the channel is closed.
+            while rx.recv_many(&mut group, SIGNAL_GROUP_MAX).await > 0 {
                 let jobs: Vec<&Prepared> = group.iter().map(|(p, _)| p.as_ref()).collect();
                 let outcomes = match save_group(&pool, backend, &jobs).await {
                     Ok(saved) => saved
@@ -639,14 +645,7 @@ impl SignalWriter {
                 };
                 for ((job, _), outcome) in group.iter().zip(&outcomes) {
                     if let Grouped::Saved(id, platform) = outcome {
-                        suggest.inserted(&sterk_signals::candidates::Open {
-                            id: *id,
-                            org: job.org,
-                            terms: &job.terms,
-                            subject: job.s.subject.code(),
-                            challenge: job.s.challenge,
-                            region: *platform,
-                        });
+                        suggest.inserted(&job.open(*id, *platform));
                     }
                 }
                 for ((_, ack), outcome) in group.drain(..).zip(outcomes) {
@@ -703,19 +702,12 @@ async fn insert_group(tx: &mut Tx, jobs: &[&Prepared]) -> Result<Vec<(i64, i64)>
     .await?;
     let inserts: Vec<(String, Vec<Arg<'_>>)> = jobs.iter().map(|j| j.insert()).collect();
     let width = inserts.first().map_or(0, |(_, a)| a.len() + 1);
-    let rows: Vec<String> = (0..jobs.len())
-        .map(|i| {
-            let k = i * width;
-            let cells: Vec<String> = (1..=width).map(|c| format!("${}", k + c)).collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO signals (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
          SELECT v.id, v.org_id, v.what, v.terms, v.subject_kind, v.subject, v.challenge, v.target_groups, m.refnis, m.platform_id, v.people, v.since, v.evidence, v.testimony, v.source, v.source_id, v.month, v.created_by, v.created_at \
          FROM (VALUES {}) AS v (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
          JOIN municipalities m ON m.refnis = v.refnis RETURNING id, platform_id",
-        rows.join(", ")
+        value_rows(jobs.len(), width)
     );
     let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
     for ((id,), (_, args)) in ids.iter().zip(&inserts) {
@@ -736,6 +728,18 @@ async fn insert_group(tx: &mut Tx, jobs: &[&Prepared]) -> Result<Vec<(i64, i64)>
         .collect())
 }
 
+/// `rows` parenthesised rows of `width` parameters each, numbered through from `$1`:
+/// `($1, $2), ($3, $4)` for 2 rows of 2.
+fn value_rows(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Adds the saved signals `jobs` (with their ids and regions, `saved`) to the counts of the
 /// figures, summed per cell: the same cells as [`count`], one statement for all
 /// organisations' counts and one for each organisation's own.
@@ -748,17 +752,11 @@ async fn count_group(
     let mut all: BTreeMap<(&str, &str, &str, i64), i64> = BTreeMap::new();
     let mut own: BTreeMap<(i64, &str, String), i64> = BTreeMap::new();
     for (job, (_, platform)) in jobs.iter().zip(saved) {
-        let s = &job.s;
-        let mut cells: Vec<(&str, &str)> = vec![
-            ("challenge", s.challenge),
-            (s.subject.kind(), s.subject.code()),
-        ];
-        cells.extend(s.target_groups.iter().map(|g| ("target_group", *g)));
         *all.entry(("all", "all", &job.month, *platform))
             .or_default() += 1;
-        for (d, c) in &cells {
+        for (d, c) in cells_of(&job.s) {
             *all.entry((d, c, &job.month, *platform)).or_default() += 1;
-            *own.entry((job.org, d, (*c).to_owned())).or_default() += 1;
+            *own.entry((job.org, d, c.to_owned())).or_default() += 1;
         }
         *own.entry((job.org, "region", platform.to_string()))
             .or_default() += 1;
@@ -766,23 +764,10 @@ async fn count_group(
             .or_default() += 1;
     }
     if !all.is_empty() {
-        let rows: Vec<String> = (0..all.len())
-            .map(|i| {
-                let k = i * 5;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${})",
-                    k + 1,
-                    k + 2,
-                    k + 3,
-                    k + 4,
-                    k + 5
-                )
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
              ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + EXCLUDED.n",
-            rows.join(", ")
+            value_rows(all.len(), 5)
         );
         let mut q = sqlx::query(&sql);
         for ((d, c, m, p), n) in &all {
@@ -791,16 +776,10 @@ async fn count_group(
         q.execute(&mut **tx).await?;
     }
     if !own.is_empty() {
-        let rows: Vec<String> = (0..own.len())
-            .map(|i| {
-                let k = i * 4;
-                format!("(${}, ${}, ${}, ${})", k + 1, k + 2, k + 3, k + 4)
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
              ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + EXCLUDED.n",
-            rows.join(", ")
+            value_rows(own.len(), 4)
         );
         let mut q = sqlx::query(&sql);
         for ((o, d, c), n) in &own {
@@ -866,10 +845,10 @@ async fn save_group(
             Err(GroupError::RolledBack)
         }
         crate::Backend::Postgres => {
-            // The inserts one by one (each returns its id), then the counts of the whole
-            // group summed per cell and the audit rows, one statement each: every signal of
-            // a month and region adds to the same few count rows, and a row updated again in
-            // the same transaction leaves a longer chain of versions to walk at every update.
+            // The inserts, the counts of the whole group summed per cell and the audit rows,
+            // a statement or two each: every signal of a month and region adds to the same few
+            // count rows, and a row updated again in the same transaction leaves a longer
+            // chain of versions to walk at every update.
             // A failure drops `tx`, which rolls it back.
             let mut tx = pool.begin().await.map_err(failed)?;
             let saved = insert_group(&mut tx, jobs).await.map_err(failed)?;
@@ -912,16 +891,6 @@ pub async fn register(
 ) -> Result<i64, StoreError> {
     let org = org_of(actor)?;
     let job = std::sync::Arc::new(Prepared::new(actor, org, s, source, pii));
-    let inserted = |id: i64, platform: i64| {
-        db.suggest().inserted(&sterk_signals::candidates::Open {
-            id,
-            org,
-            terms: &job.terms,
-            subject: s.subject.code(),
-            challenge: s.challenge,
-            region: platform,
-        });
-    };
     // Saved by the writer, which adds it to the suggestions' index.
     if job.plain()
         && let Some((id, _)) = db.signal_writer().save(job.clone()).await?
@@ -960,7 +929,7 @@ pub async fn register(
         }
     }
     tx.commit().await?;
-    inserted(id, platform);
+    db.suggest().inserted(&job.open(id, platform));
     Ok(id)
 }
 

@@ -342,6 +342,49 @@ async fn a_signal_in_an_unknown_municipality_is_refused_and_leaves_nothing() {
     }
 }
 
+/// Registers `n` signals at once (organisations 1 to 4 in turn), the `i`th in the
+/// municipality `refnis(i)`, the client names read for the personal-data check; the results
+/// with their `i`, in the order they finished.
+async fn register_at_once(
+    db: &Db,
+    n: i64,
+    what: &'static str,
+    refnis: fn(i64) -> &'static str,
+) -> Vec<(i64, Result<i64, sterk_store::StoreError>)> {
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let db = db.clone();
+        set.spawn(async move {
+            let today = date!(2025 - 06 - 01);
+            let raw = RawSignal {
+                what,
+                subject: "right:vlaamse_huurpremie",
+                challenge: "onderbescherming",
+                target_groups: vec!["elderly", "low_income"],
+                refnis: refnis(i),
+                people: "2",
+                since: "2025-01",
+                evidence: vec!["cases"],
+                testimony: "",
+                testimony_client: "",
+            };
+            let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+            let check = PiiCheck {
+                names_read: true,
+                ..Default::default()
+            };
+            let got =
+                signals::register(&db, &admin(1 + i % 4), &s, Source::Form, today, &check).await;
+            (i, got)
+        });
+    }
+    let mut results = Vec::new();
+    while let Some(done) = set.join_next().await {
+        results.push(done.unwrap());
+    }
+    results
+}
+
 #[tokio::test]
 async fn concurrent_registrations_are_each_saved_or_refused_whole() {
     for t in testing::all("signals_concurrent").await.unwrap() {
@@ -354,38 +397,13 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
             n
         };
         let before = total().await;
-        let mut set = tokio::task::JoinSet::new();
-        for i in 0..40i64 {
-            let db = db.clone();
-            set.spawn(async move {
-                let today = date!(2025 - 06 - 01);
-                let raw = RawSignal {
-                    what: "De huurpremie wordt niet aangevraagd",
-                    subject: "right:vlaamse_huurpremie",
-                    challenge: "onderbescherming",
-                    target_groups: vec!["elderly", "low_income"],
-                    // Every fifth in a municipality that does not exist.
-                    refnis: if i % 5 == 0 { "99999" } else { "44021" },
-                    people: "2",
-                    since: "2025-01",
-                    evidence: vec!["cases"],
-                    testimony: "",
-                    testimony_client: "",
-                };
-                let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
-                let check = PiiCheck {
-                    names_read: true,
-                    ..Default::default()
-                };
-                let got =
-                    signals::register(&db, &admin(1 + i % 4), &s, Source::Form, today, &check)
-                        .await;
-                (i, got)
-            });
-        }
+        // Every fifth in a municipality that does not exist.
+        let results = register_at_once(db, 40, "De huurpremie wordt niet aangevraagd", |i| {
+            if i % 5 == 0 { "99999" } else { "44021" }
+        })
+        .await;
         let mut saved = Vec::new();
-        while let Some(done) = set.join_next().await {
-            let (i, got) = done.unwrap();
+        for (i, got) in results {
             if i % 5 == 0 {
                 assert!(
                     matches!(got, Err(sterk_store::StoreError::Refused("refnis_unknown"))),
@@ -419,35 +437,8 @@ async fn concurrent_registrations_are_each_saved_or_refused_whole() {
         agree(db, saved[0], t.name).await;
         // A second wave without bad ones: saved together, each whole.
         let before = total().await;
-        let mut set = tokio::task::JoinSet::new();
-        for i in 0..24i64 {
-            let db = db.clone();
-            set.spawn(async move {
-                let today = date!(2025 - 06 - 01);
-                let raw = RawSignal {
-                    what: "Schooltoeslag komt niet aan",
-                    subject: "right:vlaamse_huurpremie",
-                    challenge: "onderbescherming",
-                    target_groups: vec!["elderly", "low_income"],
-                    refnis: "44021",
-                    people: "3",
-                    since: "2025-02",
-                    evidence: vec!["cases"],
-                    testimony: "",
-                    testimony_client: "",
-                };
-                let s = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
-                let check = PiiCheck {
-                    names_read: true,
-                    ..Default::default()
-                };
-                signals::register(&db, &admin(1 + i % 4), &s, Source::Form, today, &check).await
-            });
-        }
-        let mut ids = Vec::new();
-        while let Some(done) = set.join_next().await {
-            ids.push(done.unwrap().unwrap());
-        }
+        let results = register_at_once(db, 24, "Schooltoeslag komt niet aan", |_| "44021").await;
+        let mut ids: Vec<i64> = results.into_iter().map(|(_, got)| got.unwrap()).collect();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), 24, "{}: distinct ids", t.name);

@@ -148,11 +148,12 @@ impl FiguresMemo {
 
     fn put(&self, lang: Lang, region: Option<i64>, version: i64, figures: Arc<Vec<Figure>>) {
         let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let kept = memo
-            .entry((lang, region))
-            .or_insert((version, figures.clone()));
-        if kept.0 <= version {
-            *kept = (version, figures);
+        // Unless newer figures are kept already.
+        if memo
+            .get(&(lang, region))
+            .is_none_or(|(kept, _)| *kept <= version)
+        {
+            memo.insert((lang, region), (version, figures));
         }
     }
 }
