@@ -19,7 +19,8 @@
 # Settings (environment): STERK_BIN (the release binary), BACKENDS ("sqlite postgres"),
 # PARTS ("figures suggestions register"), ORGS (2000), SIGNALS (1000000), CONNS (64),
 # THREADS (2), DURATION (20s), WARMUP (5s of wrk before each measured run; 0 for none), WRK_TIMEOUT (10s: a slower request counts as a miss), PORT (18081), BENCH_DIR (/tmp/bench-signals),
-# PG_URL_BASE (postgres://sterk:sterk@127.0.0.1:5432), PG_DB (sterk_bench_signals; dropped and
+# PG_URL_BASE (postgres://sterk:sterk@127.0.0.1:5432), PG_PARAMS (appended to the server's URL, e.g.
+# "?sslmode=disable"), PG_DB (sterk_bench_signals; dropped and
 # created again), RESEED (1; 0 keeps an existing data set). A tiny run that only shows the
 # script works (not a measurement): ORGS=20 SIGNALS=2000 DURATION=3s CONNS=8.
 # Needs wrk, curl, sqlite3 and psql. Prints a Markdown table (also in $BENCH_DIR/results.md)
@@ -187,7 +188,7 @@ for BACKEND in $BACKENDS; do
         URL="sqlite://$BENCH_DIR/sterk.db"
         if [ "$RESEED" = 1 ]; then rm -f "$BENCH_DIR"/sterk.db*; fi
     else
-        URL="$PG_URL_BASE/$PG_DB"
+        URL="$PG_URL_BASE/$PG_DB${PG_PARAMS:-}"
         if [ "$RESEED" = 1 ]; then
             psql -qX "$PG_URL_BASE/postgres" -c "DROP DATABASE IF EXISTS $PG_DB" -c "CREATE DATABASE $PG_DB"
         fi

@@ -703,6 +703,7 @@ pub async fn record_outcome(
     )
     .await?;
     tx.commit().await?;
+    db.clients_changed();
     Ok(done)
 }
 

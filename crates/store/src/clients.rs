@@ -188,6 +188,7 @@ pub async fn create(db: &Db, actor: &Actor, input: &ClientInput) -> Result<i64, 
     let mut tx = db.begin().await?;
     let id = insert_tx(&mut tx, actor, org, input).await?;
     tx.commit().await?;
+    db.clients_changed();
     Ok(id)
 }
 
@@ -282,6 +283,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
+    db.clients_changed();
     Ok(())
 }
 
@@ -513,6 +515,7 @@ pub async fn enroll(
     let mut tx = db.begin().await?;
     let id = enroll_tx(&mut tx, actor, org, who, rights, today).await?;
     tx.commit().await?;
+    db.clients_changed();
     Ok(id)
 }
 
@@ -847,5 +850,6 @@ pub async fn erase(db: &Db, actor: &Actor, id: i64) -> Result<(), StoreError> {
     )
     .await?;
     tx.commit().await?;
+    db.clients_changed();
     Ok(())
 }

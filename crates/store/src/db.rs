@@ -62,6 +62,7 @@ pub struct Db {
     pub(crate) org_names: crate::orgs::NamesCache,
     suggest: crate::signals::Suggest,
     figures: crate::signals::FiguresCache,
+    client_names: crate::signals::ClientNamesCache,
 }
 
 /// Milliseconds since the Unix epoch, now.
@@ -81,8 +82,12 @@ impl Db {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = AnyConnectOptions::from_str(url)?;
             let suggest = crate::signals::Suggest::default();
+            // No ping before each acquire (sqlx's default): it is one more round trip for
+            // every statement taken from the pool. A connection the server has closed fails
+            // its next statement with an error instead of being replaced beforehand.
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
@@ -100,6 +105,7 @@ impl Db {
                 org_names: Default::default(),
                 suggest,
                 figures: Default::default(),
+                client_names: Default::default(),
             })
         } else if let Some(rest) = url
             .strip_prefix("sqlite://")
@@ -162,6 +168,7 @@ impl Db {
                 org_names: Default::default(),
                 suggest,
                 figures: Default::default(),
+                client_names: Default::default(),
             })
         } else {
             Err(StoreError::Refused("database_url_unsupported"))
@@ -222,6 +229,17 @@ impl Db {
     /// The open signals in memory, for bundling suggestions ([`crate::signals::suggestions`]).
     pub(crate) fn suggest(&self) -> &crate::signals::Suggest {
         &self.suggest
+    }
+
+    /// The organisations' client names in memory ([`crate::signals::client_names`]).
+    pub(crate) fn client_names(&self) -> &crate::signals::ClientNamesCache {
+        &self.client_names
+    }
+
+    /// A client was created, changed or erased: called after the commit, so the personal-data
+    /// check of signals reads the names again.
+    pub(crate) fn clients_changed(&self) {
+        self.client_names.changed();
     }
 
     /// The figures of all signals in memory ([`crate::signals::figures`]).

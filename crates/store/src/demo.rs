@@ -475,6 +475,7 @@ pub async fn seed_bench(
         let mut tx = db.begin().await?;
         sqlx::query(&sql).execute(&mut *tx).await?;
         tx.commit().await?;
+        db.clients_changed();
         done += n;
     }
     let chunk = 2000;
@@ -506,6 +507,7 @@ pub async fn seed_bench(
         let mut tx = db.begin().await?;
         sqlx::query(&sql).execute(&mut *tx).await?;
         tx.commit().await?;
+        db.clients_changed();
         done += n;
     }
     Ok(())

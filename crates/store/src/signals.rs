@@ -51,19 +51,93 @@ impl Source {
     }
 }
 
-/// Words of the names of the organisation's clients, for the personal-data check. The names
-/// never leave the handler. The read is audited (`signal.pii_names`) by the caller: with the
+/// The names of the organisation's clients, for the personal-data check. The names never
+/// leave the handler. The read is audited (`signal.pii_names`) by the caller: with the
 /// signal, in the registering transaction ([`register`] with [`PiiCheck::names_read`]), or
 /// on its own with [`audit_client_names`] when nothing is saved. The check's result is
 /// audited with the signal (`signal.pii_check`).
-pub async fn client_names(db: &Db, actor: &Actor) -> Result<Vec<String>, StoreError> {
+///
+/// The list is kept in memory per organisation ([`ClientNamesCache`]): every registration
+/// needs it, and an organisation's clients change far less often than its workers register
+/// signals. A client created, renamed or erased through this process empties the cache at
+/// once; a change made by another process is seen after at most [`CLIENT_NAMES_TTL`].
+pub async fn client_names(
+    db: &Db,
+    actor: &Actor,
+) -> Result<std::sync::Arc<Vec<String>>, StoreError> {
     let org = org_of(actor)?;
+    let cache = db.client_names();
+    let generation = cache.generation();
+    if let Some(names) = cache.fresh(org, generation) {
+        return Ok(names);
+    }
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT name FROM clients WHERE org_id = $1 AND erased_at IS NULL")
             .bind(org)
             .fetch_all(db.reader())
             .await?;
-    Ok(rows.into_iter().map(|(n,)| n).collect())
+    let names = std::sync::Arc::new(rows.into_iter().map(|(n,)| n).collect::<Vec<_>>());
+    cache.store(org, generation, names.clone());
+    Ok(names)
+}
+
+/// How long [`client_names`] keeps an organisation's client names (changes made by another
+/// process, such as a second server on the same database, are seen after this).
+pub const CLIENT_NAMES_TTL: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The organisations' client names in memory ([`client_names`]). Each list carries the
+/// generation it was read at; every change of a client through this process moves the
+/// generation on, after its commit ([`ClientNamesCache::changed`]), so a list read before or
+/// during that change is never served again. At most [`CLIENT_NAMES_ORGS`] organisations are
+/// kept.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClientNamesCache(std::sync::Arc<ClientNamesInner>);
+
+#[derive(Debug, Default)]
+pub(crate) struct ClientNamesInner {
+    generation: std::sync::atomic::AtomicU64,
+    lists: std::sync::Mutex<std::collections::HashMap<i64, CachedClientNames>>,
+}
+
+/// An organisation's client names: the generation and the moment they were read.
+type CachedClientNames = (u64, std::time::Instant, std::sync::Arc<Vec<String>>);
+
+/// At most this many organisations' lists are kept by [`ClientNamesCache`].
+const CLIENT_NAMES_ORGS: usize = 4096;
+
+impl ClientNamesCache {
+    fn generation(&self) -> u64 {
+        self.0.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn fresh(&self, org: i64, generation: u64) -> Option<std::sync::Arc<Vec<String>>> {
+        let lists = self.0.lists.lock().unwrap_or_else(|e| e.into_inner());
+        lists
+            .get(&org)
+            .filter(|(g, at, _)| *g == generation && at.elapsed() < CLIENT_NAMES_TTL)
+            .map(|(_, _, names)| names.clone())
+    }
+
+    fn store(&self, org: i64, generation: u64, names: std::sync::Arc<Vec<String>>) {
+        let mut lists = self.0.lists.lock().unwrap_or_else(|e| e.into_inner());
+        if lists.len() >= CLIENT_NAMES_ORGS && !lists.contains_key(&org) {
+            lists.clear();
+        }
+        lists.insert(org, (generation, std::time::Instant::now(), names));
+    }
+
+    /// A client was created, changed or erased (call after its commit): no list read before
+    /// is served again.
+    pub(crate) fn changed(&self) {
+        self.0
+            .generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.0
+            .lists
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
 }
 
 fn names_entry(account: i64, org: i64) -> Entry<'static> {
@@ -689,105 +763,178 @@ enum GroupError {
     Unknown(String),
 }
 
-/// Inserts `jobs` on PostgreSQL in two statements: their ids drawn from the table's
-/// sequence (in order), then one multi-row insert that takes each region from its
-/// municipality. Returns the ids and regions in the order of `jobs`; shorter when a
-/// municipality does not exist (its row is not inserted).
-async fn insert_group(tx: &mut Tx, jobs: &[&Prepared]) -> Result<Vec<(i64, i64)>, StoreError> {
-    let ids: Vec<(i64,)> = sqlx::query_as(
-        "SELECT nextval(pg_get_serial_sequence('signals', 'id')) FROM generate_series(1, $1) ORDER BY 1",
-    )
-    .bind(jobs.len() as i64)
-    .fetch_all(&mut **tx)
-    .await?;
-    let inserts: Vec<(String, Vec<Arg<'_>>)> = jobs.iter().map(|j| j.insert()).collect();
-    let width = inserts.first().map_or(0, |(_, a)| a.len() + 1);
-    let sql = format!(
-        "INSERT INTO signals (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
-         SELECT v.id, v.org_id, v.what, v.terms, v.subject_kind, v.subject, v.challenge, v.target_groups, m.refnis, m.platform_id, v.people, v.since, v.evidence, v.testimony, v.source, v.source_id, v.month, v.created_by, v.created_at \
-         FROM (VALUES {}) AS v (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
-         JOIN municipalities m ON m.refnis = v.refnis RETURNING id, platform_id",
-        value_rows(jobs.len(), width)
-    );
-    let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
-    for ((id,), (_, args)) in ids.iter().zip(&inserts) {
-        q = q.bind(*id);
-        for a in args {
-            q = match a {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(*v),
-                Arg::OptText(v) => q.bind(*v),
-            };
-        }
-    }
-    let inserted: std::collections::HashMap<i64, i64> =
-        q.fetch_all(&mut **tx).await?.into_iter().collect();
-    Ok(ids
-        .iter()
-        .map_while(|(id,)| inserted.get(id).map(|platform| (*id, *platform)))
-        .collect())
+/// The whole group on PostgreSQL as one statement: the signals, their counts and their
+/// audit rows. Its text is the same for every group (the rows come as JSON, one parameter
+/// per table), so each connection prepares it once; and one statement outside a
+/// transaction block commits on its own, so the group costs one round trip instead of a
+/// `BEGIN`, five statements and a `COMMIT`, each a wake-up of the writer and of the
+/// server's backend. The statement fails as a whole, leaving nothing, when a signal's
+/// municipality does not exist (the last line divides by zero when fewer signals were
+/// inserted than sent): an error from the database means nothing was saved.
+///
+/// Each signal's id is drawn from the table's sequence in the group's order (`ids`); its
+/// region comes from its municipality (`ins`). The counts add, per cell, how many of the
+/// group's signals fall in it (the same cells as [`count`]: `all`, challenge, right or life
+/// domain and target groups for all organisations, per month and region; these and the
+/// region and the month for the organisation's own); the audit rows about a signal name
+/// its new id.
+const GROUP_SQL: &str = "WITH v AS (\
+SELECT * FROM json_to_recordset($1::json) AS v (ord int, org_id bigint, what text, terms text, subject_kind text, subject text, challenge text, target_groups text, refnis text, people bigint, since text, evidence text, testimony text, source text, source_id bigint, month text, created_by bigint, created_at bigint)), \
+ids AS (SELECT o.ord, nextval(pg_get_serial_sequence('signals', 'id')) AS id FROM (SELECT ord FROM v ORDER BY ord) AS o), \
+ins AS (INSERT INTO signals (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
+SELECT ids.id, v.org_id, v.what, v.terms, v.subject_kind, v.subject, v.challenge, v.target_groups, m.refnis, m.platform_id, v.people, v.since, v.evidence, v.testimony, v.source, v.source_id, v.month, v.created_by, v.created_at \
+FROM v JOIN ids ON ids.ord = v.ord JOIN municipalities m ON m.refnis = v.refnis ORDER BY ids.id RETURNING id, platform_id), \
+new AS (SELECT v.ord, v.org_id, v.month, ins.id, ins.platform_id FROM v JOIN ids ON ids.ord = v.ord JOIN ins ON ins.id = ids.id), \
+cells AS (SELECT new.ord, new.org_id, new.month, new.platform_id, c.dimension, c.code FROM json_to_recordset($2::json) AS c (ord int, dimension text, code text) JOIN new ON new.ord = c.ord), \
+counted AS (INSERT INTO signal_counts (dimension, code, month, platform_id, n) \
+SELECT dimension, code, month, platform_id, COUNT(*) FROM (SELECT 'all' AS dimension, 'all' AS code, month, platform_id FROM new UNION ALL SELECT dimension, code, month, platform_id FROM cells) AS a \
+GROUP BY dimension, code, month, platform_id ORDER BY dimension, code, month, platform_id \
+ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + EXCLUDED.n), \
+own AS (INSERT INTO signal_org_counts (org_id, dimension, code, n) \
+SELECT org_id, dimension, code, COUNT(*) FROM (SELECT org_id, dimension, code FROM cells UNION ALL SELECT org_id, 'region', CAST(platform_id AS TEXT) FROM new UNION ALL SELECT org_id, 'month', month FROM new) AS o \
+GROUP BY org_id, dimension, code ORDER BY org_id, dimension, code \
+ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + EXCLUDED.n), \
+audited AS (INSERT INTO audit_log (at, account_id, org_id, action, entity, entity_id, detail) \
+SELECT $3, a.account_id, a.org_id, a.action, a.entity, COALESCE(a.entity_id, new.id), a.detail FROM json_to_recordset($4::json) AS a (ord int, k int, account_id bigint, org_id bigint, action text, entity text, entity_id bigint, detail text) \
+JOIN new ON new.ord = a.ord ORDER BY a.ord, a.k) \
+SELECT new.id, new.platform_id, (SELECT CASE WHEN COUNT(*) = $5 THEN 0 ELSE 1 / (COUNT(*) - COUNT(*)) END FROM ins) AS complete FROM new ORDER BY new.ord";
+
+/// A signal of a group as [`GROUP_SQL`] reads it.
+#[derive(Serialize)]
+struct GroupRow<'a> {
+    ord: usize,
+    org_id: i64,
+    what: &'a str,
+    terms: &'a str,
+    subject_kind: &'a str,
+    subject: &'a str,
+    challenge: &'a str,
+    target_groups: &'a str,
+    refnis: &'a str,
+    people: i64,
+    since: &'a str,
+    evidence: &'a str,
+    testimony: Option<&'a str>,
+    source: &'a str,
+    source_id: Option<i64>,
+    month: &'a str,
+    created_by: i64,
+    created_at: i64,
 }
 
-/// `rows` parenthesised rows of `width` parameters each, numbered through from `$1`:
-/// `($1, $2), ($3, $4)` for 2 rows of 2.
-fn value_rows(rows: usize, width: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cells: Vec<String> = (1..=width).map(|c| format!("${}", r * width + c)).collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A count cell of a signal of a group (besides `all`, its region and its month).
+#[derive(Serialize)]
+struct GroupCell<'a> {
+    ord: usize,
+    dimension: &'a str,
+    code: &'a str,
 }
 
-/// Adds the saved signals `jobs` (with their ids and regions, `saved`) to the counts of the
-/// figures, summed per cell: the same cells as [`count`], one statement for all
-/// organisations' counts and one for each organisation's own.
-async fn count_group(
-    tx: &mut Tx,
+/// An audit row of a signal of a group; no `entity_id` names the new signal.
+#[derive(Serialize)]
+struct GroupAudit<'a> {
+    ord: usize,
+    k: usize,
+    account_id: Option<i64>,
+    org_id: Option<i64>,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: Option<i64>,
+    detail: &'a str,
+}
+
+/// Saves `jobs` on PostgreSQL with [`GROUP_SQL`], committed when it returns. Returns their
+/// ids and regions in the order of `jobs`.
+async fn save_group_postgres(
+    pool: &sqlx::AnyPool,
     jobs: &[&Prepared],
-    saved: &[(i64, i64)],
-) -> Result<(), StoreError> {
-    use std::collections::BTreeMap;
-    let mut all: BTreeMap<(&str, &str, &str, i64), i64> = BTreeMap::new();
-    let mut own: BTreeMap<(i64, &str, String), i64> = BTreeMap::new();
-    for (job, (_, platform)) in jobs.iter().zip(saved) {
-        *all.entry(("all", "all", &job.month, *platform))
-            .or_default() += 1;
-        for (d, c) in cells_of(&job.s) {
-            *all.entry((d, c, &job.month, *platform)).or_default() += 1;
-            *own.entry((job.org, d, c.to_owned())).or_default() += 1;
-        }
-        *own.entry((job.org, "region", platform.to_string()))
-            .or_default() += 1;
-        *own.entry((job.org, "month", job.month.clone()))
-            .or_default() += 1;
-    }
-    if !all.is_empty() {
-        let sql = format!(
-            "INSERT INTO signal_counts (dimension, code, month, platform_id, n) VALUES {} \
-             ON CONFLICT (dimension, code, month, platform_id) DO UPDATE SET n = signal_counts.n + EXCLUDED.n",
-            value_rows(all.len(), 5)
+) -> Result<Vec<(i64, i64)>, GroupError> {
+    let mut rows = Vec::with_capacity(jobs.len());
+    let mut cells = Vec::with_capacity(jobs.len() * 4);
+    let mut audits = Vec::with_capacity(jobs.len() * 3);
+    for (ord, job) in jobs.iter().enumerate() {
+        let s = &job.s;
+        rows.push(GroupRow {
+            ord,
+            org_id: job.org,
+            what: &s.what,
+            terms: &job.terms,
+            subject_kind: s.subject.kind(),
+            subject: s.subject.code(),
+            challenge: s.challenge,
+            target_groups: &job.target_groups,
+            refnis: &job.refnis,
+            people: s.people,
+            since: &s.since,
+            evidence: &job.evidence,
+            testimony: s.testimony.as_deref(),
+            source: job.source.code(),
+            source_id: job.source.id(),
+            month: &job.month,
+            created_by: job.account,
+            created_at: job.now,
+        });
+        cells.extend(cells_of(s).map(|(dimension, code)| GroupCell {
+            ord,
+            dimension,
+            code,
+        }));
+        audits.extend(
+            job.entries(None)
+                .into_iter()
+                .enumerate()
+                .map(|(k, e)| GroupAudit {
+                    ord,
+                    k,
+                    account_id: e.account,
+                    org_id: e.org,
+                    action: e.action,
+                    entity: e.entity,
+                    entity_id: e.entity_id,
+                    detail: e.detail,
+                }),
         );
-        let mut q = sqlx::query(&sql);
-        for ((d, c, m, p), n) in &all {
-            q = q.bind(*d).bind(*c).bind(*m).bind(*p).bind(*n);
-        }
-        q.execute(&mut **tx).await?;
     }
-    if !own.is_empty() {
-        let sql = format!(
-            "INSERT INTO signal_org_counts (org_id, dimension, code, n) VALUES {} \
-             ON CONFLICT (org_id, dimension, code) DO UPDATE SET n = signal_org_counts.n + EXCLUDED.n",
-            value_rows(own.len(), 4)
-        );
-        let mut q = sqlx::query(&sql);
-        for ((o, d, c), n) in &own {
-            q = q.bind(*o).bind(*d).bind(c.as_str()).bind(*n);
-        }
-        q.execute(&mut **tx).await?;
+    let (Ok(rows), Ok(cells), Ok(audits)) = (
+        serde_json::to_string(&rows),
+        serde_json::to_string(&cells),
+        serde_json::to_string(&audits),
+    ) else {
+        return Err(GroupError::RolledBack);
+    };
+    let saved: Vec<(i64, i64, i32)> = sqlx::query_as(GROUP_SQL)
+        .bind(rows)
+        .bind(cells)
+        .bind(now_ms())
+        .bind(audits)
+        .bind(jobs.len() as i64)
+        .fetch_all(pool)
+        .await
+        .map_err(|e| match e {
+            // The server refused the statement, or it was never sent: nothing is saved.
+            sqlx::Error::Database(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Encode(_) => GroupError::RolledBack,
+            // Lost on the way (the answer may not have come back after the commit).
+            e => GroupError::Unknown(e.to_string()),
+        })?;
+    if saved.is_empty() {
+        // No signal's municipality exists: nothing was inserted, so nothing was counted or
+        // audited either (those rows join the inserted signals).
+        return Err(GroupError::RolledBack);
     }
-    Ok(())
+    if saved.len() != jobs.len() {
+        // Cannot happen (the statement fails when some signals are missing), but if it did,
+        // the caller must not think the missing ones saved.
+        return Err(GroupError::Unknown(
+            "signals missing from a group".to_owned(),
+        ));
+    }
+    Ok(saved
+        .into_iter()
+        .map(|(id, platform, _)| (id, platform))
+        .collect())
 }
 
 /// Saves `jobs` in one transaction and returns their ids and regions, in order. On SQLite
@@ -844,31 +991,7 @@ async fn save_group(
             }
             Err(GroupError::RolledBack)
         }
-        crate::Backend::Postgres => {
-            // The inserts, the counts of the whole group summed per cell and the audit rows,
-            // a statement or two each: every signal of a month and region adds to the same few
-            // count rows, and a row updated again in the same transaction leaves a longer
-            // chain of versions to walk at every update.
-            // A failure drops `tx`, which rolls it back.
-            let mut tx = pool.begin().await.map_err(failed)?;
-            let saved = insert_group(&mut tx, jobs).await.map_err(failed)?;
-            if saved.len() != jobs.len() {
-                // A municipality that does not exist: nothing is kept.
-                return Err(GroupError::RolledBack);
-            }
-            count_group(&mut tx, jobs, &saved).await.map_err(failed)?;
-            let entries: Vec<Entry<'_>> = jobs
-                .iter()
-                .zip(&saved)
-                .flat_map(|(job, (id, _))| job.entries(Some(*id)))
-                .collect();
-            audit::record_all(&mut tx, &entries).await.map_err(failed)?;
-            // A commit whose answer was lost may have been carried out: not saved again.
-            tx.commit()
-                .await
-                .map_err(|e| GroupError::Unknown(e.to_string()))?;
-            Ok(saved)
-        }
+        crate::Backend::Postgres => save_group_postgres(pool, jobs).await,
     }
 }
 

@@ -1399,6 +1399,7 @@ pub async fn take_on(
     )
     .await?;
     tx.commit().await?;
+    db.clients_changed();
     Ok((client, row))
 }
 

@@ -750,3 +750,51 @@ async fn both_backends_have_the_same_tables_and_columns() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_personal_data_check_sees_every_change_of_the_client_names_at_once() {
+    for t in testing::all("client_names_cache").await.unwrap() {
+        let db = &t.db;
+        let o = org(db, "OCMW Namen", 301, "44021").await;
+        let w = worker(db, o, "names-w@example.be", Role::SocialWorker).await;
+        let admin = worker(db, o, "names-a@example.be", Role::OrgAdmin).await;
+        let names = |db: &Db| {
+            let w = w.clone();
+            let db = db.clone();
+            async move {
+                let mut v = sterk_store::signals::client_names(&db, &w)
+                    .await
+                    .unwrap()
+                    .to_vec();
+                v.sort();
+                v
+            }
+        };
+        assert!(names(db).await.is_empty(), "{}", t.name);
+        // Read twice (the second from memory), then a new client: seen at once.
+        assert!(names(db).await.is_empty(), "{}", t.name);
+        let id = clients::create(db, &w, &client_input("Amina Bouzid"))
+            .await
+            .unwrap();
+        assert_eq!(names(db).await, vec!["Amina Bouzid"], "{}", t.name);
+        // Renamed: the new name, not the old one.
+        clients::update(db, &w, id, &client_input("Amina El Amrani"))
+            .await
+            .unwrap();
+        assert_eq!(names(db).await, vec!["Amina El Amrani"], "{}", t.name);
+        // Another organisation's list is its own.
+        let o2 = org(db, "OCMW Ander", 302, "44021").await;
+        let w2 = worker(db, o2, "names-w2@example.be", Role::SocialWorker).await;
+        assert!(
+            sterk_store::signals::client_names(db, &w2)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{}",
+            t.name
+        );
+        // Erased: gone.
+        clients::erase(db, &admin, id).await.unwrap();
+        assert!(names(db).await.is_empty(), "{}", t.name);
+    }
+}
