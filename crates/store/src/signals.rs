@@ -581,12 +581,14 @@ impl Prepared {
     }
 
     /// The insert, returning the id and the region; the region comes from the municipality
-    /// in the same statement (none: unknown refnis, no row).
+    /// in the same statement, and the challenge must be a theme (none: unknown refnis or
+    /// challenge, no row). These references are checked here, not by foreign keys, on
+    /// PostgreSQL (migration 0016).
     fn insert(&self) -> (String, Vec<Arg<'_>>) {
         let s = &self.s;
         (
             "INSERT INTO signals (org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
-             SELECT $1, $2, $3, $4, $5, $6, $7, m.refnis, m.platform_id, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM municipalities m WHERE m.refnis = $8 \
+             SELECT $1, $2, $3, $4, $5, $6, $7, m.refnis, m.platform_id, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM municipalities m JOIN themes t ON t.code = $6 WHERE m.refnis = $8 \
              RETURNING id, platform_id".to_owned(),
             vec![
                 Arg::Int(Some(self.org)),
@@ -769,7 +771,8 @@ enum GroupError {
 /// transaction block commits on its own, so the group costs one round trip instead of a
 /// `BEGIN`, five statements and a `COMMIT`, each a wake-up of the writer and of the
 /// server's backend. The statement fails as a whole, leaving nothing, when a signal's
-/// municipality does not exist (the last line divides by zero when fewer signals were
+/// municipality or challenge does not exist (checked here by joins, not by foreign keys, on
+/// PostgreSQL: migration 0016) (the last line divides by zero when fewer signals were
 /// inserted than sent): an error from the database means nothing was saved.
 ///
 /// Each signal's id is drawn from the table's sequence in the group's order (`ids`); its
@@ -783,7 +786,7 @@ SELECT * FROM json_to_recordset($1::json) AS v (ord int, org_id bigint, what tex
 ids AS (SELECT o.ord, nextval(pg_get_serial_sequence('signals', 'id')) AS id FROM (SELECT ord FROM v ORDER BY ord) AS o), \
 ins AS (INSERT INTO signals (id, org_id, what, terms, subject_kind, subject, challenge, target_groups, refnis, platform_id, people, since, evidence, testimony, source, source_id, month, created_by, created_at) \
 SELECT ids.id, v.org_id, v.what, v.terms, v.subject_kind, v.subject, v.challenge, v.target_groups, m.refnis, m.platform_id, v.people, v.since, v.evidence, v.testimony, v.source, v.source_id, v.month, v.created_by, v.created_at \
-FROM v JOIN ids ON ids.ord = v.ord JOIN municipalities m ON m.refnis = v.refnis ORDER BY ids.id RETURNING id, platform_id), \
+FROM v JOIN ids ON ids.ord = v.ord JOIN municipalities m ON m.refnis = v.refnis JOIN themes t ON t.code = v.challenge ORDER BY ids.id RETURNING id, platform_id), \
 new AS (SELECT v.ord, v.org_id, v.month, ins.id, ins.platform_id FROM v JOIN ids ON ids.ord = v.ord JOIN ins ON ins.id = ids.id), \
 cells AS (SELECT new.ord, new.org_id, new.month, new.platform_id, c.dimension, c.code FROM json_to_recordset($2::json) AS c (ord int, dimension text, code text) JOIN new ON new.ord = c.ord), \
 counted AS (INSERT INTO signal_counts (dimension, code, month, platform_id, n) \

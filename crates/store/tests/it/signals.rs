@@ -339,6 +339,23 @@ async fn a_signal_in_an_unknown_municipality_is_refused_and_leaves_nothing() {
         .await
         .unwrap();
         assert_eq!(audited, 2, "{}", t.name);
+        // A challenge that is not a theme (the form cannot send one; checked by the insert
+        // itself on PostgreSQL, by a foreign key on SQLite): refused, nothing saved, alone
+        // and in a group with good ones.
+        let before = total().await;
+        let mut bad = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+        bad.challenge = "geen_uitdaging";
+        let got = signals::register(db, &admin(1), &bad, Source::Form, today, &check).await;
+        assert!(got.is_err(), "{}: {got:?}", t.name);
+        assert_eq!(total().await, before, "{}: nothing saved", t.name);
+        let good = form::parse(&raw, &|id| id == "vlaamse_huurpremie", today).unwrap();
+        let (one, two) = (admin(1), admin(2));
+        let (a, b) = tokio::join!(
+            signals::register(db, &one, &bad, Source::Form, today, &check),
+            signals::register(db, &two, &good, Source::Form, today, &check),
+        );
+        assert!(a.is_err() && b.is_ok(), "{}: {a:?} {b:?}", t.name);
+        assert_eq!(total().await, before + 15, "{}: only the good one", t.name);
     }
 }
 
