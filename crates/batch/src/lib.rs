@@ -469,7 +469,6 @@ impl<'m> Worker<'m> {
                 s = e;
             }
         }
-        self.cols.clear();
         self.ids.clear();
         self.id_ends.clear();
         ntu
@@ -644,8 +643,8 @@ impl<'m> Worker<'m> {
             // once per sub-chunk, every cell unknown until set); a bad cell
             // makes the household's row unknown again.
             let rows = self.id_ends.len();
-            if self.cols.len() <= rows {
-                self.cols.grow(SUB.max(rows + 1));
+            if rows == 0 {
+                self.cols.reset(SUB);
             }
             let mut bad = false;
             for p in &l.hh_cells {

@@ -923,14 +923,15 @@ impl serde::Serialize for Evaluation<'_> {
 /// Each column holds values and known flags apart (the form of the
 /// evaluator's node columns): 9 bytes a cell instead of the 16 of an
 /// `Option<i64>`, and an input node's column is two plain copies.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Columns compare equal when their cells do (the value of an unknown cell
+/// counts for nothing).
+#[derive(Clone, Debug, Default)]
 pub struct HouseholdColumns {
     cols: Vec<InputColumn>,
 }
 
-/// One input's cells: `vals[row]` counts only where `known[row]` is 1
-/// (unknown cells hold 0 and 0).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// One input's cells: `vals[row]` counts only where `known[row]` is 1.
+#[derive(Clone, Debug, Default)]
 struct InputColumn {
     vals: Vec<i64>,
     known: Vec<u8>,
@@ -969,6 +970,20 @@ impl HouseholdColumns {
         for c in &mut self.cols {
             c.vals.resize(rows, 0);
             c.known.resize(rows, 0);
+        }
+    }
+    /// Makes every column `rows` long with every cell unknown, for filling
+    /// with [`Self::set`]. Cheaper than [`Self::clear`] and [`Self::grow`]:
+    /// where a column was long enough only its known flags are written (the
+    /// value of an unknown cell counts for nothing and is left as it was).
+    pub fn reset(&mut self, rows: usize) {
+        for c in &mut self.cols {
+            let keep = c.known.len().min(rows);
+            c.known.truncate(keep);
+            c.known.fill(0);
+            c.known.resize(rows, 0);
+            c.vals.truncate(keep);
+            c.vals.resize(rows, 0);
         }
     }
     /// Sets the cell of `input` for household `row` (ignored when out of range).
@@ -1030,6 +1045,17 @@ impl HouseholdColumns {
         c
     }
 }
+
+impl PartialEq for HouseholdColumns {
+    fn eq(&self, other: &Self) -> bool {
+        let n = self.len();
+        n == other.len()
+            && self.cols.len() == other.cols.len()
+            && (0..self.cols.len()).all(|i| (0..n).all(|r| self.get(i, r) == other.get(i, r)))
+    }
+}
+
+impl Eq for HouseholdColumns {}
 
 /// Results of a batch: `outcomes[right][row]`, rights in the model's order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -197,6 +197,18 @@ fn household_columns_cells_round_trip() {
     g.set(0, 6, Some(1)); // no such row: ignored
     g.truncate(5);
     assert_eq!(g, cols);
+    // Reset for refilling: every cell unknown, whatever it held.
+    g.reset(3);
+    assert_eq!(g.len(), 3);
+    let unknown: Vec<Prepared> = (0..3)
+        .map(|_| Prepared {
+            values: vec![None; n],
+        })
+        .collect();
+    assert_eq!(g, HouseholdColumns::from_prepared(&m, &unknown));
+    g.reset(7);
+    assert_eq!(g.len(), 7);
+    assert!((0..n).all(|i| (0..7).all(|r| g.get(i, r).is_none())));
     cols.clear();
     assert!(cols.is_empty());
 }
