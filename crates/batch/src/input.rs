@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use sterk_rules::{Model, Ty};
+use sterk_rules::{HouseholdColumns, Model, Ty};
 
 use crate::ScreenError;
 
@@ -75,8 +75,6 @@ pub(crate) struct Layout {
     pub hh_id: usize,
     pub persons: Option<PersonLayout>,
     pub derived: Derived,
-    /// Model inputs fed by neither file (always unknown).
-    pub absent: Vec<usize>,
     /// Reference year (for post2019_child from ages).
     pub ref_year: i64,
 }
@@ -167,22 +165,6 @@ impl Layout {
                 })
             }
         };
-        let mut fed = vec![false; model.inputs.len()];
-        for t in &targets {
-            if let Target::Input(i, _) = *t
-                && let Some(f) = fed.get_mut(i)
-            {
-                *f = true;
-            }
-        }
-        if persons.is_some() {
-            for i in derived.indices().into_iter().flatten() {
-                if let Some(f) = fed.get_mut(i) {
-                    *f = true;
-                }
-            }
-        }
-        let absent = (0..fed.len()).filter(|&i| !fed[i]).collect();
         let hh_cells = targets
             .iter()
             .enumerate()
@@ -201,7 +183,6 @@ impl Layout {
             hh_id,
             persons,
             derived,
-            absent,
             ref_year,
         })
     }
@@ -536,11 +517,12 @@ impl Agg {
         ]
     }
 
-    /// Appends the derived inputs to their columns (one column per model input).
-    pub(crate) fn push_into(&self, d: &Derived, columns: &mut [Vec<Option<i64>>]) {
+    /// Sets the derived inputs of household `row` (whose cells are unknown
+    /// until set) in their columns (one column per model input).
+    pub(crate) fn set_into(&self, d: &Derived, columns: &mut HouseholdColumns, row: usize) {
         for (i, v) in d.indices().into_iter().zip(self.values()) {
-            if let Some(c) = i.and_then(|i| columns.get_mut(i)) {
-                c.push(v);
+            if let (Some(i), Some(_)) = (i, v) {
+                columns.set(i, row, v);
             }
         }
     }

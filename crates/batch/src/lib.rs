@@ -446,6 +446,8 @@ impl<'m> Worker<'m> {
             return 0;
         }
         let mut ntu = 0;
+        // The columns were grown for a whole sub-chunk; keep the rows filled.
+        self.cols.truncate(n);
         if !self.parse_only {
             self.ev
                 .evaluate_compact(&self.cols, &mut self.res_status, &mut self.amount);
@@ -467,7 +469,6 @@ impl<'m> Worker<'m> {
                 s = e;
             }
         }
-        self.cols.clear();
         self.ids.clear();
         self.id_ends.clear();
         ntu
@@ -638,15 +639,19 @@ impl<'m> Worker<'m> {
                     pi += 1;
                 }
             }
-            // Parse the household's cells straight into their columns; a bad
-            // cell takes the household's cells back out.
+            // Parse the household's cells straight into their columns (grown
+            // once per sub-chunk, every cell unknown until set); a bad cell
+            // makes the household's row unknown again.
             let rows = self.id_ends.len();
+            if rows == 0 {
+                self.cols.reset(SUB);
+            }
             let mut bad = false;
             for p in &l.hh_cells {
                 match p.parse(self.model, hf.get(rec, p.col)) {
                     Ok(v) => {
-                        if let Some(col) = self.cols.columns.get_mut(p.input) {
-                            col.push(v);
+                        if v.is_some() {
+                            self.cols.set(p.input, rows, v);
                         }
                     }
                     Err(message) => {
@@ -661,19 +666,13 @@ impl<'m> Worker<'m> {
                 }
             }
             if bad {
-                for col in &mut self.cols.columns {
-                    col.truncate(rows);
-                }
+                self.cols.clear_row(rows);
                 continue;
             }
             if pl.is_some() {
-                agg.push_into(&l.derived, &mut self.cols.columns);
+                agg.set_into(&l.derived, &mut self.cols, rows);
             }
-            for &i in &l.absent {
-                if let Some(col) = self.cols.columns.get_mut(i) {
-                    col.push(None);
-                }
-            }
+            // The inputs fed by neither file stay unknown.
             self.ids.extend_from_slice(id);
             self.id_ends.push(self.ids.len() as u32);
             screened += 1;

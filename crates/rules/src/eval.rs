@@ -917,39 +917,124 @@ impl serde::Serialize for Evaluation<'_> {
 // Columnar batch evaluation
 
 /// Households in columns: one column per model input, one cell per household.
-/// Fill it from CSV/Parquet with [`Model::parse_text`] or from prepared rows.
+/// Fill it from CSV/Parquet with [`Model::parse_text`] and [`Self::push_cell`]
+/// (or [`Self::grow`] and [`Self::set`]), or from prepared rows.
+///
+/// Each column holds values and known flags apart (the form of the
+/// evaluator's node columns): 9 bytes a cell instead of the 16 of an
+/// `Option<i64>`, and an input node's column is two plain copies.
+/// Columns compare equal when their cells do (the value of an unknown cell
+/// counts for nothing).
 #[derive(Clone, Debug, Default)]
 pub struct HouseholdColumns {
-    /// `columns[input][row]`; all columns have the same length.
-    pub columns: Vec<Vec<Option<i64>>>,
+    cols: Vec<InputColumn>,
+}
+
+/// One input's cells: `vals[row]` counts only where `known[row]` is 1.
+#[derive(Clone, Debug, Default)]
+struct InputColumn {
+    vals: Vec<i64>,
+    known: Vec<u8>,
 }
 
 impl HouseholdColumns {
     /// Empty columns for `model`.
     pub fn new(model: &Model) -> Self {
         HouseholdColumns {
-            columns: vec![Vec::new(); model.inputs.len()],
+            cols: vec![InputColumn::default(); model.inputs.len()],
         }
     }
     /// Number of households.
     pub fn len(&self) -> usize {
-        self.columns.first().map_or(0, Vec::len)
+        self.cols.first().map_or(0, |c| c.known.len())
     }
     /// True when there are no households.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Number of columns (the model's inputs).
+    pub fn n_columns(&self) -> usize {
+        self.cols.len()
+    }
+    /// Appends one cell to the column of `input` (ignored when there is no
+    /// such column). The caller keeps all columns the same length.
+    #[inline]
+    pub fn push_cell(&mut self, input: usize, v: Option<i64>) {
+        if let Some(c) = self.cols.get_mut(input) {
+            c.vals.push(v.unwrap_or(0));
+            c.known.push(u8::from(v.is_some()));
+        }
+    }
+    /// Makes every column `rows` long; new cells are unknown (for [`Self::set`]).
+    pub fn grow(&mut self, rows: usize) {
+        for c in &mut self.cols {
+            c.vals.resize(rows, 0);
+            c.known.resize(rows, 0);
+        }
+    }
+    /// Makes every column `rows` long with every cell unknown, for filling
+    /// with [`Self::set`]. Cheaper than [`Self::clear`] and [`Self::grow`]:
+    /// where a column was long enough only its known flags are written (the
+    /// value of an unknown cell counts for nothing and is left as it was).
+    pub fn reset(&mut self, rows: usize) {
+        for c in &mut self.cols {
+            let keep = c.known.len().min(rows);
+            c.known.truncate(keep);
+            c.known.fill(0);
+            c.known.resize(rows, 0);
+            c.vals.truncate(keep);
+            c.vals.resize(rows, 0);
+        }
+    }
+    /// Sets the cell of `input` for household `row` (ignored when out of range).
+    #[inline]
+    pub fn set(&mut self, input: usize, row: usize, v: Option<i64>) {
+        if let Some(c) = self.cols.get_mut(input)
+            && let (Some(x), Some(k)) = (c.vals.get_mut(row), c.known.get_mut(row))
+        {
+            *x = v.unwrap_or(0);
+            *k = u8::from(v.is_some());
+        }
+    }
+    /// Makes every cell of household `row` unknown.
+    pub fn clear_row(&mut self, row: usize) {
+        for i in 0..self.cols.len() {
+            self.set(i, row, None);
+        }
+    }
+    /// The cell of `input` for household `row` (`None`: unknown, or out of range).
+    #[inline]
+    pub fn get(&self, input: usize, row: usize) -> Option<i64> {
+        let c = self.cols.get(input)?;
+        match c.known.get(row) {
+            Some(&k) if k != 0 => c.vals.get(row).copied(),
+            _ => None,
+        }
+    }
+    /// The values and known flags of `input` for rows `start..start + len`.
+    fn slices(&self, input: usize, start: usize, len: usize) -> Option<(&[i64], &[u8])> {
+        let c = self.cols.get(input)?;
+        Some((
+            c.vals.get(start..start + len)?,
+            c.known.get(start..start + len)?,
+        ))
+    }
     /// Appends a prepared household.
     pub fn push(&mut self, p: &Prepared) {
-        for (i, col) in self.columns.iter_mut().enumerate() {
-            col.push(p.values.get(i).copied().flatten());
+        for i in 0..self.cols.len() {
+            self.push_cell(i, p.values.get(i).copied().flatten());
+        }
+    }
+    /// Keeps the first `rows` households.
+    pub fn truncate(&mut self, rows: usize) {
+        for c in &mut self.cols {
+            c.vals.truncate(rows);
+            c.known.truncate(rows);
         }
     }
     /// Removes all households, keeping the allocations.
     pub fn clear(&mut self) {
-        for c in &mut self.columns {
-            c.clear();
-        }
+        self.truncate(0);
     }
     /// Builds columns from prepared households.
     pub fn from_prepared(model: &Model, rows: &[Prepared]) -> Self {
@@ -960,6 +1045,17 @@ impl HouseholdColumns {
         c
     }
 }
+
+impl PartialEq for HouseholdColumns {
+    fn eq(&self, other: &Self) -> bool {
+        let n = self.len();
+        n == other.len()
+            && self.cols.len() == other.cols.len()
+            && (0..self.cols.len()).all(|i| (0..n).all(|r| self.get(i, r) == other.get(i, r)))
+    }
+}
+
+impl Eq for HouseholdColumns {}
 
 /// Results of a batch: `outcomes[right][row]`, rights in the model's order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -1135,18 +1231,12 @@ impl<'m> BatchEvaluator<'m> {
                 Node::Const(c) => fill(ov, ok, c),
                 Node::Param(p) => fill(ov, ok, ctx.params.get(p as usize).copied().flatten()),
                 Node::RefDate => fill(ov, ok, Some(ctx.date_jd)),
-                Node::Input(i) => match cols
-                    .columns
-                    .get(i as usize)
-                    .and_then(|c| c.get(start..start + len))
-                {
-                    Some(src) => {
-                        for ((o, ko), &x) in ov.iter_mut().zip(ok.iter_mut()).zip(src) {
-                            *o = x.unwrap_or(0);
-                            *ko = u8::from(x.is_some());
-                        }
+                Node::Input(i) => match cols.slices(i as usize, start, len) {
+                    Some((sv, sk)) if sv.len() == ov.len() && sk.len() == ok.len() => {
+                        ov.copy_from_slice(sv);
+                        ok.copy_from_slice(sk);
                     }
-                    None => fill(ov, ok, None),
+                    _ => fill(ov, ok, None),
                 },
                 Node::And(a, b) => {
                     // Kleene: false when either side is known false.
@@ -1248,13 +1338,7 @@ impl<'m> BatchEvaluator<'m> {
                     // Rarer nodes (date arithmetic): the generic per-row path, same semantics.
                     for (i, (o, ko)) in ov.iter_mut().zip(ok.iter_mut()).enumerate() {
                         let get = |c: u32| cell(vbefore, kbefore, c as usize * CHUNK + i);
-                        let input = |c: u16| {
-                            cols.columns
-                                .get(c as usize)
-                                .and_then(|col| col.get(start + i))
-                                .copied()
-                                .flatten()
-                        };
+                        let input = |c: u16| cols.get(c as usize, start + i);
                         let v = node_value(node, get, input, ctx);
                         *o = v.unwrap_or(0);
                         *ko = u8::from(v.is_some());

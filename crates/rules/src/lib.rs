@@ -28,7 +28,7 @@
 //!   unverified flag, legal references). [`Evaluation::to_json`] gives the
 //!   JSON contract below. [`Model::date_ctx`] + [`Model::evaluate_prepared`]
 //!   avoid re-resolving parameters when many households share a date.
-//! * Batch: [`HouseholdColumns`] (one `Vec<Option<i64>>` per input, filled
+//! * Batch: [`HouseholdColumns`] (values and known flags per input, filled
 //!   with [`Model::parse_text`] from CSV cells or from [`Prepared`] rows),
 //!   [`Model::batch_evaluator`]`(date)` → [`BatchEvaluator::evaluate_into`]
 //!   (reusable buffers, for streaming chunks in bounded memory) or

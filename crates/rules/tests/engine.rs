@@ -147,3 +147,68 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn household_columns_cells_round_trip() {
+    let m = model();
+    let n = m.inputs.len();
+    let rows: Vec<Prepared> = (0..5u64)
+        .map(|s| Prepared {
+            values: (0..n)
+                .map(|i| match (s + i as u64) % 3 {
+                    0 => None,
+                    1 => Some(0),
+                    _ => Some(i64::MIN + s as i64 + i as i64),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut cols = HouseholdColumns::from_prepared(&m, &rows);
+    assert_eq!(cols.len(), 5);
+    assert_eq!(cols.n_columns(), n);
+    for (row, p) in rows.iter().enumerate() {
+        for i in 0..n {
+            assert_eq!(cols.get(i, row), p.values[i], "input {i}, row {row}");
+        }
+    }
+    // A household pushed in part and taken back leaves the others as they were.
+    cols.push_cell(0, Some(7));
+    cols.push_cell(1, None);
+    cols.truncate(5);
+    assert_eq!(cols, HouseholdColumns::from_prepared(&m, &rows));
+    assert_eq!(cols.get(0, 5), None);
+    assert_eq!(cols.get(n, 0), None);
+    cols.push_cell(n, Some(1)); // no such column: ignored
+    assert_eq!(cols.len(), 5);
+    // Filled in place: grown with unknown cells, then set.
+    let mut g = HouseholdColumns::new(&m);
+    g.grow(6);
+    for (row, p) in rows.iter().enumerate() {
+        for (i, v) in p.values.iter().enumerate() {
+            if v.is_some() {
+                g.set(i, row, *v);
+            }
+        }
+    }
+    g.set(0, 5, Some(3));
+    g.set(1, 5, Some(-3));
+    g.clear_row(5);
+    assert_eq!(g.get(0, 5), None);
+    g.set(0, 6, Some(1)); // no such row: ignored
+    g.truncate(5);
+    assert_eq!(g, cols);
+    // Reset for refilling: every cell unknown, whatever it held.
+    g.reset(3);
+    assert_eq!(g.len(), 3);
+    let unknown: Vec<Prepared> = (0..3)
+        .map(|_| Prepared {
+            values: vec![None; n],
+        })
+        .collect();
+    assert_eq!(g, HouseholdColumns::from_prepared(&m, &unknown));
+    g.reset(7);
+    assert_eq!(g.len(), 7);
+    assert!((0..n).all(|i| (0..7).all(|r| g.get(i, r).is_none())));
+    cols.clear();
+    assert!(cols.is_empty());
+}
